@@ -1,0 +1,2 @@
+export { Tensor } from "./tensor/tensor";
+export type { DType } from "./tensor/dtype";
