@@ -77,7 +77,7 @@ export class IdxImageDataset extends Dataset<[Tensor, number]> {
   }
 
   /** [images float32 [B,1,H,W] in 0..1 (or transformed), labels int32 [B]] for these sample indices. */
-  getBatch(indices: ArrayLike<number>): Tensor[] {
+  override getBatch(indices: ArrayLike<number>): Tensor[] {
     const b = indices.length;
     const labels = new Int32Array(b);
     if (this.transform) return this.transformedBatch(indices, labels);
