@@ -58,8 +58,10 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number
     const what = bytes.length < expectedLength ? "truncated" : "has trailing bytes";
     throw new Error(`${file}: ${what}: the header says [${dims.join(", ")}] (${expectedLength} bytes with the header) but the data is ${bytes.length} bytes`);
   }
-  // a copy at offset 0 of its own buffer: the tensor owns it and the file buffer can be freed
-  return { dims, data: bytes.slice(headerBytes) };
+  // a plain Uint8Array at offset 0 of its own buffer (Buffer.slice would be a view into the file buffer)
+  const data = new Uint8Array(count);
+  data.set(bytes.subarray(headerBytes));
+  return { dims, data };
 }
 
 /** Reads a raw or gzip-compressed IDX file in one go. */
