@@ -14,10 +14,15 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `kl-${prefix}-`));
 }
 
-/** A small IDX split: n images of rows x cols with pixel (i, k) = (7 i + k) mod 256 and label i mod 10. */
+/** Pixel k of image i in the tiny splits: pseudo-random so that the files do not compress to nothing. */
+export function tinyPixel(i: number, k: number): number {
+  return (Math.imul(i * 1000 + k + 1, 2654435761) >>> 24) & 0xff;
+}
+
+/** A small IDX split: n images of rows x cols with pixel (i, k) = tinyPixel(i, k) and label i mod 10. */
 export function tinySplit(n: number, rows = 4, cols = 3): { images: Uint8Array; labels: Uint8Array } {
   const pixels = new Uint8Array(n * rows * cols);
-  for (let i = 0; i < n; i++) for (let k = 0; k < rows * cols; k++) pixels[i * rows * cols + k] = (7 * i + k) % 256;
+  for (let i = 0; i < n; i++) for (let k = 0; k < rows * cols; k++) pixels[i * rows * cols + k] = tinyPixel(i, k);
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) labels[i] = i % 10;
   return { images: encodeIdx([n, rows, cols], pixels), labels: encodeIdx([n], labels) };
@@ -32,8 +37,8 @@ export interface TinyDataset {
 
 /** A four-file dataset in the Fashion-MNIST layout with checksums of its own (train 6, test 4 images). */
 export function tinyDataset(folder = `tiny-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): TinyDataset {
-  const train = tinySplit(6);
-  const test = tinySplit(4);
+  const train = tinySplit(6, 8, 8);
+  const test = tinySplit(4, 8, 8);
   const raw = new Map<string, Uint8Array>([
     ["train-images-idx3-ubyte.gz", train.images],
     ["train-labels-idx1-ubyte.gz", train.labels],

@@ -5,7 +5,7 @@ import * as zlib from "node:zlib";
 import { MNIST, mnistDataDir, parseIdx, readIdxFile } from "../kernel-lib/src/datasets/index";
 import { IdxImageDataset } from "../kernel-lib/src/datasets/idx-dataset";
 import { encodeIdx } from "../kernel-lib/src/datasets/idx";
-import { tempDir, tinySplit } from "./datasets-helpers";
+import { tempDir, tinyPixel, tinySplit } from "./datasets-helpers";
 
 const dir = tempDir("idx");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ describe("IDX reader", () => {
     expect(raw.dims).toEqual([5, 4, 3]);
     expect(gz.dims).toEqual([5, 4, 3]);
     expect(Array.from(gz.data)).toEqual(Array.from(raw.data));
-    expect(raw.data[12 + 1]).toBe(8); // image 1, pixel 1: 7*1 + 1
+    expect(raw.data[12 + 1]).toBe(tinyPixel(1, 1));
     expect(raw.data.byteOffset).toBe(0);
     expect(readIdxFile(write("a-labels", labels), 2049).dims).toEqual([5]);
   });

@@ -33,7 +33,7 @@ export function downloadAllSync(jobs: DownloadJob[]): void {
 /** Self-contained (it runs in the child): one line per file start/finish and a coarse progress count. */
 function childStderrReporter(): (event: ProgressEvent) => void {
   let lastDecile = -1;
-  const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+  const mib = (n: number): string => (n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`);
   return (ev: ProgressEvent) => {
     if (ev.kind === "start") {
       lastDecile = -1;

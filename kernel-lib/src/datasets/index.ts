@@ -23,5 +23,5 @@ export { candidateFolders, projectCacheDir, userCacheDir } from "./locate";
 export type { Candidate, SplitFiles } from "./locate";
 export { FASHION_MNIST_SOURCE, MNIST_SOURCE } from "./sources";
 export type { DatasetSource, SourceFile } from "./sources";
-export { setProgressReporter, getProgressReporter, stderrProgressReporter, silentProgressReporter } from "./progress";
+export { setProgressReporter, getProgressReporter, stderrProgressReporter, silentProgressReporter, progressLine } from "./progress";
 export type { ProgressEvent, ProgressReporter } from "./progress";
