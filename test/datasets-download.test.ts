@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import * as zlib from "node:zlib";
-import { FashionMNIST, ProgressEvent, projectCacheDir } from "../kernel-lib/src/datasets/index";
+import { FashionMNIST, ProgressEvent, getProgressReporter, projectCacheDir, setProgressReporter, stderrProgressReporter } from "../kernel-lib/src/datasets/index";
 import { progressLine } from "../kernel-lib/src/datasets/progress";
 import { TinyDataset, listFiles, tempDir, tinyDataset, tinyPixel } from "./datasets-helpers";
 
@@ -263,5 +263,30 @@ describe("progress display", () => {
   it("draws a bar with percentage and sizes", () => {
     expect(progressLine("f.gz", 512 * 1024, 1024 * 1024)).toBe("f.gz [###############...............]  50% 512.0 KiB/1.0 MiB");
     expect(progressLine("f.gz", 300, null)).toBe("f.gz: 300 B");
+  });
+
+  it("the default reporter writes a line per 10% through console.error when stderr is not a terminal", () => {
+    expect(process.stderr.isTTY).not.toBe(true);
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((text: string) => void lines.push(text));
+    try {
+      const report = stderrProgressReporter();
+      report({ kind: "start", file: "f.gz", url: "http://x/f.gz", totalBytes: 1000 });
+      for (let r = 0; r <= 1000; r += 50) report({ kind: "progress", file: "f.gz", receivedBytes: r, totalBytes: 1000 });
+      report({ kind: "done", file: "f.gz", receivedBytes: 1000, path: "/c/f.gz" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines[0]).toBe("Downloading http://x/f.gz (1000 B)");
+    expect(lines.filter((l) => l.startsWith("f.gz ["))).toHaveLength(11);
+    expect(lines[lines.length - 1]).toBe("f.gz: 1000 B verified, saved to /c/f.gz");
+  });
+
+  it("setProgressReporter swaps the reporter downloads use by default", () => {
+    const mine = () => undefined;
+    const previous = setProgressReporter(mine);
+    expect(getProgressReporter()).toBe(mine);
+    setProgressReporter(previous);
+    expect(getProgressReporter()).toBe(previous);
   });
 });

@@ -10,28 +10,37 @@ export type ProgressEvent =
 
 export type ProgressReporter = (event: ProgressEvent) => void;
 
-/** A text progress bar on stderr, redrawn in place on a terminal and every 10% otherwise. */
+/**
+ * A text progress bar: redrawn in place on a terminal's stderr; elsewhere (a notebook kernel, a log) one line
+ * per 10% through console.error, which Jupyter kernels show as the cell's stderr.
+ */
 export function stderrProgressReporter(): ProgressReporter {
   const tty = process.stderr.isTTY === true;
+  const line = (text: string): void => {
+    if (tty) process.stderr.write(`${text}\n`);
+    else console.error(text);
+  };
   let lastDecile = -1;
   return (ev) => {
     if (ev.kind === "start") {
       lastDecile = -1;
-      process.stderr.write(`Downloading ${ev.url}${ev.totalBytes !== null ? ` (${formatBytes(ev.totalBytes)})` : ""}\n`);
+      line(`Downloading ${ev.url}${ev.totalBytes !== null ? ` (${formatBytes(ev.totalBytes)})` : ""}`);
     } else if (ev.kind === "progress") {
-      const line = progressLine(ev.file, ev.receivedBytes, ev.totalBytes);
-      if (tty) process.stderr.write(`\r${line}`);
+      const text = progressLine(ev.file, ev.receivedBytes, ev.totalBytes);
+      if (tty) process.stderr.write(`\r${text}`);
       else if (ev.totalBytes) {
         const decile = Math.floor((10 * ev.receivedBytes) / ev.totalBytes);
         if (decile > lastDecile) {
           lastDecile = decile;
-          process.stderr.write(`${line}\n`);
+          line(text);
         }
       }
     } else if (ev.kind === "done") {
-      process.stderr.write(`${tty ? "\r" : ""}${ev.file}: ${formatBytes(ev.receivedBytes)} verified, saved to ${ev.path}\n`);
+      if (tty) process.stderr.write("\n");
+      line(`${ev.file}: ${formatBytes(ev.receivedBytes)} verified, saved to ${ev.path}`);
     } else {
-      process.stderr.write(`${tty ? "\n" : ""}${ev.file}: download failed: ${ev.message}\n`);
+      if (tty) process.stderr.write("\n");
+      line(`${ev.file}: download failed: ${ev.message}`);
     }
   };
 }
