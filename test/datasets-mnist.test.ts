@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { FashionMNIST, MNIST, mnistDataDir } from "../kernel-lib/src/datasets/index";
 import { IdxImageDataset } from "../kernel-lib/src/datasets/idx-dataset";
 import { Tensor } from "../kernel-lib/src/tensor/tensor";
+import { torch } from "../kernel-lib/src/index";
 
 interface SplitReference {
   n: number;
@@ -133,5 +134,15 @@ describe("FashionMNIST from a local copy", () => {
   it("test split matches the reference values", () => {
     const ds = new FashionMNIST({ train: false, download: false });
     checkAgainstReference(ds, reference.fashionMnist.test);
+  });
+});
+
+describe("torch.datasets namespace", () => {
+  it("exposes the datasets as values and types, as a notebook uses them", () => {
+    const test: torch.datasets.MNIST = new torch.datasets.MNIST({ train: false });
+    expect(test.length).toBe(reference.mnist.test.n);
+    const [X, y] = torch.datasets.xorData();
+    expect(X.shape).toEqual([4, 2]);
+    expect(y.shape).toEqual([4, 1]);
   });
 });
