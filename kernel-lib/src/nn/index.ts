@@ -7,7 +7,7 @@ export { Identity, Flatten, Dropout } from "./simple";
 export {
   ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, SiLU, Mish, Softplus, Softsign, Hardtanh, PReLU, LogSigmoid, Softmax, LogSoftmax,
 } from "./activation";
-export { CrossEntropyLoss, MSELoss, BCELoss, BCEWithLogitsLoss } from "./loss";
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from "./loss";
 export type { Reduction } from "./loss";
 export * as init from "./init";
 export * as functional from "./functional";

@@ -19,8 +19,20 @@ abstract class Loss extends Module {
 
 /** torch.nn.CrossEntropyLoss: log-softmax of the logits then negative log-likelihood of the int32 class targets. */
 export class CrossEntropyLoss extends Loss {
+  readonly labelSmoothing: number;
+  constructor(options: { reduction?: Reduction; labelSmoothing?: number } = {}) {
+    super(options);
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.crossEntropy(input, target, { reduction: this.reduction });
+    return F.crossEntropy(input, target, { reduction: this.reduction, labelSmoothing: this.labelSmoothing });
+  }
+}
+
+/** torch.nn.NLLLoss: negative log-likelihood of int32 class targets given log-probabilities. */
+export class NLLLoss extends Loss {
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.nllLoss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -31,16 +43,35 @@ export class MSELoss extends Loss {
   }
 }
 
-/** torch.nn.BCELoss: binary cross-entropy of probabilities in [0, 1]. */
-export class BCELoss extends Loss {
+/** torch.nn.L1Loss: |input - target|, reduced. */
+export class L1Loss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropy(input, target, { reduction: this.reduction });
+    return F.l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** torch.nn.BCELoss: binary cross-entropy of probabilities in [0, 1], optionally weighted per element. */
+export class BCELoss extends Loss {
+  readonly weight: Tensor | undefined;
+  constructor(options: { reduction?: Reduction; weight?: Tensor } = {}) {
+    super(options);
+    this.weight = options.weight;
+  }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropy(input, target, { reduction: this.reduction, weight: this.weight });
   }
 }
 
 /** torch.nn.BCEWithLogitsLoss: sigmoid and binary cross-entropy in one numerically stable step. */
 export class BCEWithLogitsLoss extends Loss {
+  readonly weight: Tensor | undefined;
+  readonly posWeight: Tensor | undefined;
+  constructor(options: { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor } = {}) {
+    super(options);
+    this.weight = options.weight;
+    this.posWeight = options.posWeight;
+  }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction });
+    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
   }
 }
