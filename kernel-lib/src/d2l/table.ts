@@ -60,5 +60,5 @@ export function tableHtml(records: Record<string, Cell>[], opts: TableOptions = 
  * text/plain fallback.  d2l.showTable([{ epoch: 1, "train loss": 0.52 }, { epoch: 2, "train loss": 0.41 }])
  */
 export function showTable(records: Record<string, Cell>[], opts: TableOptions = {}): void {
-  showBundle({ "text/html": tableHtml(records, opts), "text/plain": tableText(records, opts) });
+  showBundle({ "text/html": tableHtml(records, opts), "text/plain": tableText(records, opts) }, { fullText: true });
 }

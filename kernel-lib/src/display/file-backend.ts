@@ -27,11 +27,13 @@ export class FileBackend implements DisplayBackend {
     this.fs.mkdirSync(dir, { recursive: true });
   }
 
-  show(data: MimeBundle, _options: ShowOptions = {}): DisplayHandle {
+  show(data: MimeBundle, options: ShowOptions = {}): DisplayHandle {
     this.count += 1;
     const stem = `display-${String(this.count).padStart(3, "0")}`;
     const files = this.write(stem, data);
-    process.stdout.write(`${summaryLine(data)} -> ${files.join(", ")}\n`);
+    const text = data["text/plain"];
+    const summary = options.fullText && typeof text === "string" ? `${text}\n` : `${summaryLine(data)} `;
+    process.stdout.write(`${summary}-> ${files.join(", ")}\n`);
     return { id: newDisplayId(), update: (next: MimeBundle) => void this.write(stem, next) };
   }
 

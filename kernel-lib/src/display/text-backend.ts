@@ -25,7 +25,8 @@ export class TextBackend implements DisplayBackend {
 
   show(data: MimeBundle, options: ShowOptions = {}): DisplayHandle {
     const stream = options.live ? "stderr" : "stdout";
-    writeLine(stream, summaryLine(data));
+    const text = data["text/plain"];
+    writeLine(stream, options.fullText && typeof text === "string" ? text : summaryLine(data));
     let last = Date.now();
     return {
       id: newDisplayId(),

@@ -14,6 +14,8 @@ export interface ShowOptions {
   metadata?: MimeMetadata;
   /** The display will be updated repeatedly (an Animator): text backends treat it as progress on stderr. */
   live?: boolean;
+  /** Text backends print the whole text/plain (a table), not just its first line. */
+  fullText?: boolean;
 }
 
 /** A shown display that can be replaced in place. */

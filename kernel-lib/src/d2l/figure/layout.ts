@@ -152,7 +152,7 @@ export function layoutFigure(spec: FigureSpec): FigureLayout {
   const top = 8;
   const bottom = 6 + TICK_LENGTH + 3 + FONT_SIZE + (spec.x.label ? FONT_SIZE + 8 : 0);
   const plotHeight = Math.max(20, spec.height - top - bottom);
-  const yTicks = axisTicks(yRange, spec.y.scale, plotHeight, 45);
+  const yTicks = axisTicks(yRange, spec.y.scale, plotHeight, 40);
   const yLabelWidth = Math.max(0, ...yTicks.map(labelWidth));
   const left = 6 + (spec.y.label ? FONT_SIZE + 8 : 0) + yLabelWidth + 3 + TICK_LENGTH;
   const right = 14;

@@ -17,12 +17,12 @@ export function fromAxis(t: number, scale: Scale): number {
   return scale === "log" ? 10 ** t : t;
 }
 
-/** A step of 1, 2, 2.5 or 5 times a power of ten giving about `target` intervals over `span`. */
+/** The step of 1, 2, 2.5 or 5 times a power of ten nearest to `span / target`. */
 export function niceStep(span: number, target: number): number {
   const raw = span / Math.max(1, target);
   const power = 10 ** Math.floor(Math.log10(raw));
   const m = raw / power;
-  const nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10;
+  const nice = m < 1.5 ? 1 : m < 2.4 ? 2 : m < 3.5 ? 2.5 : m < 7.5 ? 5 : 10;
   return nice * power;
 }
 
