@@ -23,8 +23,12 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const command = COMMANDS[name];
+  if (!command) {
+    console.error(`workbook: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")}, help)`);
+    process.exitCode = 2;
+    return;
+  }
   try {
-    if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")}, help)`);
     process.exitCode = await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError || e instanceof NotebookError) {

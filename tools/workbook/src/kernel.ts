@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from "child_process";
 import { randomUUID } from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import type * as Zmq from "zeromq";
 import { Channel, channelAddress, ConnectionInfo, createConnection } from "./jupyter/connection";
 import { decode, encode, JupyterMessage, newMessage } from "./jupyter/wire";
+import { watchKernel } from "./kernel-watchdog";
 import { KERNEL_NAME, kernelArgv } from "./kernelspec";
 import type { Output } from "./notebook-types";
 import { OutputCollector } from "./outputs";
@@ -15,7 +15,7 @@ export interface KernelOptions {
   cwd?: string;
   /** Environment of the kernel process. Default: process.env. */
   env?: NodeJS.ProcessEnv;
-  /** The command to start; receives the connection file. Default: our kernel spec's argv plus the runner's watchdog. */
+  /** The command to start; receives the connection file. Default: our kernel spec's argv. */
   argv?: (connectionFile: string) => string[];
   /** How long the kernel may take to answer its first kernel_info_request. Default 60 s. */
   startTimeoutMs?: number;
@@ -101,10 +101,17 @@ export class Kernel {
   /** Starts a kernel and waits until it answers on shell and publishes on iopub. */
   static async start(options: KernelOptions = {}): Promise<Kernel> {
     const { dir, file, info } = createConnection(KERNEL_NAME);
-    const argv = options.argv ? options.argv(file) : defaultArgv(file);
-    const env = { ...(options.env ?? process.env), WORKBOOK_PARENT_PID: String(process.pid) };
-    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd ?? process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
+    const argv = options.argv ? options.argv(file) : kernelArgv(file);
+    // Its own process group (POSIX): a Ctrl-C in the terminal reaches only the runner, which then stops the
+    // kernel and everything the notebook started, by killing the group.
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+    });
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+    if (child.pid) watchKernel(child.pid);
     const kernel = new Kernel(child, info, dir);
     live.add(kernel);
     installExitHook();
@@ -255,20 +262,36 @@ export class Kernel {
       await this.waitExit(graceMs);
     }
     if (this.alive) {
-      this.child.kill("SIGTERM");
+      this.signalGroup("SIGTERM");
       await this.waitExit(graceMs);
     }
     if (this.alive) {
-      this.child.kill("SIGKILL");
+      this.signalGroup("SIGKILL");
       await this.waitExit(graceMs);
     }
+    this.signalGroup("SIGKILL"); // whatever the notebook started and left behind
     this.close();
   }
 
   /** Kills the kernel at once (SIGKILL) without waiting: for exit handlers. */
   kill(): void {
-    if (this.alive) this.child.kill("SIGKILL");
+    this.signalGroup("SIGKILL");
     this.close();
+  }
+
+  /** Signals the kernel's process group (the kernel and processes it started); just the kernel on Windows. */
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (!pid) return;
+    if (process.platform !== "win32") {
+      try {
+        process.kill(-pid, signal);
+        return;
+      } catch {
+        // the group is gone
+      }
+    }
+    if (this.alive) this.child.kill(signal);
   }
 
   private close(): void {
@@ -373,11 +396,6 @@ export class Kernel {
     if (failure) throw failure;
     throw new Error(`kernel did not answer within ${formatSeconds(timeoutMs)}${this.tailForMessage()}`);
   }
-}
-
-function defaultArgv(connectionFile: string): string[] {
-  const [node, ...rest] = kernelArgv(connectionFile);
-  return [node, "--require", path.join(__dirname, "kernel-watchdog.js"), ...rest];
 }
 
 /**

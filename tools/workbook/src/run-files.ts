@@ -96,7 +96,6 @@ async function runOne(file: string, outDir: string | undefined, options: RunFile
     };
   } catch (e) {
     if (!(e instanceof NotebookError)) throw e;
-    log(`${name}: ${e.message}`);
     return { file, status: "invalid", cellsOk: 0, cellsTotal: 0, elapsedMs: Date.now() - started, message: e.message };
   }
 }
