@@ -85,12 +85,3 @@ export abstract class Optimizer<H extends object, S = unknown> {
 export function checkNonNegative(op: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !(value >= 0)) throw new Error(`${op}: invalid ${name}: ${String(value)} (must be a number >= 0)`);
 }
-
-/** Math.fround for float32 storage, identity for float64: PyTorch rounds every intermediate to the tensor's dtype. */
-export function rounder(a: TypedArray): (x: number) => number {
-  return a instanceof Float32Array ? Math.fround : identity;
-}
-
-function identity(x: number): number {
-  return x;
-}
