@@ -50,7 +50,7 @@ export function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, allo
   return worst;
 }
 
-const repoRoot = join(dirname(new URL(import.meta.url).pathname), "..");
+const repoRoot = join(__dirname, "..");
 let transpiled: string | undefined;
 
 /** Transpiles kernel-lib/src/backends/cpu/wasm (self-contained) to CommonJS in a temp dir; returns its index.js. */

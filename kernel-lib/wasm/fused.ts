@@ -89,15 +89,16 @@ export function sgdStep(
 /**
  * PyTorch's Adam/AdamW step on one parameter (single-tensor path): decoupled ? p *= 1 - lr*wd : g' = g + wd*p;
  * m = lerp(m, g', 1-b1); v = b2*v + (1-b2)*g'^2; p -= stepSize * m / (sqrt(v)/bc2Sqrt + eps),
- * with stepSize = lr/(1-b1^t) and bc2Sqrt = sqrt(1-b2^t) computed by the caller in float64.
+ * with stepSize = lr/(1-b1^t), bc2Sqrt = sqrt(1-b2^t), oneMinusBeta1/2 and decay = 1 - lr*wd computed by the
+ * caller in float64 (1 - b in float32 would be off by ~1e-5 relative for b = 0.999), as PyTorch passes them.
  */
 export function adamStep(
-  p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32,
-  weightDecay: f32, decoupled: bool, stepSize: f32, bc2Sqrt: f32,
+  p: usize, g: usize, m: usize, v: usize, n: i32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32,
+  weightDecay: f32, decoupled: bool, decay: f32, stepSize: f32, bc2Sqrt: f32,
 ): void {
-  const w1 = f32x4.splat(1 - beta1), vb2 = f32x4.splat(beta2), w2 = f32x4.splat(1 - beta2);
+  const w1 = f32x4.splat(oneMinusBeta1), vb2 = f32x4.splat(beta2), w2 = f32x4.splat(oneMinusBeta2);
   const veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize), vbc2 = f32x4.splat(bc2Sqrt);
-  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(1 - lr * weightDecay);
+  const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -121,12 +122,12 @@ export function adamStep(
     let pv = load<f32>(p + o);
     let gv = load<f32>(g + o);
     if (weightDecay != 0) {
-      if (decoupled) pv = pv * (1 - lr * weightDecay);
+      if (decoupled) pv = pv * decay;
       else gv = gv + weightDecay * pv;
     }
     let mv = load<f32>(m + o);
-    mv = mv + (1 - beta1) * (gv - mv);
-    const vv = load<f32>(v + o) * beta2 + (1 - beta2) * (gv * gv);
+    mv = mv + oneMinusBeta1 * (gv - mv);
+    const vv = load<f32>(v + o) * beta2 + oneMinusBeta2 * (gv * gv);
     const denom = Mathf.sqrt(vv) / bc2Sqrt + eps;
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);

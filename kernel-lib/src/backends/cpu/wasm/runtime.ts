@@ -17,8 +17,8 @@ export interface KernelExports {
   softmaxCrossEntropy(logits: number, labels: number, rows: number, cols: number, losses: number, grad: number, gradScale: number): number;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, weightDecay: number, nesterov: number, first: number): void;
   adamStep(
-    p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number,
-    weightDecay: number, decoupled: number, stepSize: number, bc2Sqrt: number,
+    p: number, g: number, m: number, v: number, n: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    eps: number, weightDecay: number, decoupled: number, decay: number, stepSize: number, bc2Sqrt: number,
   ): void;
   relu(x: number, out: number, n: number): void;
   reluBackward(gy: number, x: number, gx: number, n: number): void;

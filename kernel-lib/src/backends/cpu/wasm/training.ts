@@ -109,7 +109,7 @@ export function wasmAdamStepF32(param: F32, grad: F32, expAvg: F32, expAvgSq: F3
   heap.set(grad, gPtr >> 2);
   heap.set(expAvg, mPtr >> 2);
   heap.set(expAvgSq, vPtr >> 2);
-  rt.exports.adamStep(pPtr, gPtr, mPtr, vPtr, n, lr, beta1, beta2, eps, weightDecay, +decoupled, stepSize, bc2Sqrt);
+  rt.exports.adamStep(pPtr, gPtr, mPtr, vPtr, n, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, +decoupled, 1 - lr * weightDecay, stepSize, bc2Sqrt);
   param.set(heap.subarray(pPtr >> 2, (pPtr >> 2) + n));
   expAvg.set(heap.subarray(mPtr >> 2, (mPtr >> 2) + n));
   expAvgSq.set(heap.subarray(vPtr >> 2, (vPtr >> 2) + n));
