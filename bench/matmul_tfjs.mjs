@@ -2,7 +2,7 @@
 // The wasm backend loads its .wasm files from node_modules (offline).
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { filled, gflops, medianSeconds } from "./lib/timing.mjs";
+import { filled, gflops, bestSeconds } from "./lib/timing.mjs";
 
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
@@ -22,7 +22,7 @@ for (const spec of shapes) {
   const [m, k, n] = spec.split(",").map(Number);
   const a = tf.tensor2d(filled(m * k, 1), [m, k]), b = tf.tensor2d(filled(k * n, 2), [k, n]);
   const slow = backend === "cpu" && m * k * n > 1e8;
-  const seconds = medianSeconds(() => {
+  const seconds = bestSeconds(() => {
     const c = tf.matMul(a, b);
     c.dataSync();
     c.dispose();

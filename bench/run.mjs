@@ -20,6 +20,7 @@ const PYTHON = "/usr/bin/python3";
 const withTorch = !args.includes("--no-torch") && existsSync(PYTHON) &&
   spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
 
+const loadAtStart = os.loadavg()[0];
 const SHAPES = [[1024, 1024, 1024], [256, 784, 256], [12, 784, 512]];
 const shapeArgs = SHAPES.map((s) => s.join(","));
 
@@ -59,7 +60,7 @@ const gf = (name, i) => contenders[name]?.matmul?.[i]?.gflops;
 const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d));
 const names = Object.keys(contenders);
 const best = "kernel-lib relaxed-simd";
-let table = `| matmul (GFLOP/s) | ${names.join(" | ")} | kernel-lib / tfjs-wasm | kernel-lib / PyTorch |\n`;
+let table = `| matmul GFLOP/s (best run) | ${names.join(" | ")} | kernel-lib / tfjs-wasm | kernel-lib / PyTorch |\n`;
 table += `|---|${names.map(() => "---:").join("|")}|---:|---:|\n`;
 SHAPES.forEach((s, i) => {
   const ours = gf(best, i);
@@ -92,9 +93,10 @@ const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
+  loadAverageAtStart: loadAtStart,
 };
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
-  ` (${relaxedFlag.join(" ") || "no extra flags"}); tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
+  ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
   `; kernel-lib threads: ${contenders[best]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);

