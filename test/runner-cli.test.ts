@@ -100,11 +100,11 @@ describe("workbook run: failures", () => {
   it("a cell past its timeout is reported and its kernel process is gone", async () => {
     const out = tempDir("wb-hang-");
     const pidFile = path.join(out, "kernel.pid");
-    const r = await runWorkbook(["run", fixture("hang.ipynb"), "--out", out, "--timeout", "3", "--quiet"], {
+    const r = await runWorkbook(["run", fixture("hang.ipynb"), "--out", out, "--timeout", "5", "--quiet"], {
       env: { ...process.env, KERNEL_PID_FILE: pidFile },
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/hang\.ipynb\s+timeout\s+1\/3\s+[\d.]+s\s+cell 1 `while \(true\) \{\}`: timed out after 3s \(cell timeout\)/);
+    expect(r.stderr).toMatch(/hang\.ipynb\s+timeout\s+1\/3\s+[\d.]+s\s+cell 1 `while \(true\) \{\}`: timed out after 5s \(cell timeout\)/);
     const pid = Number(fs.readFileSync(pidFile, "utf8"));
     expect(pid).toBeGreaterThan(0);
     expect(pidAlive(pid)).toBe(false);

@@ -27,7 +27,7 @@ describe("executeNotebook", () => {
         cwd,
         env: { ...process.env, LAB_SEED: "1234" },
         stopOnError: false,
-        cellTimeoutMs: 3000,
+        cellTimeoutMs: 5000,
         interruptOnTimeout: true,
         onCell: (e) => events.push(`${e.phase} ${e.position}/${e.total}${e.result ? ` ${e.result.status}` : ""}`),
       },
@@ -35,7 +35,7 @@ describe("executeNotebook", () => {
     expect(run.cells.map((c) => c.status)).toEqual(["ok", "error", "ok", "timeout", "ok"]);
     expect(streamText(run.notebook.cells[0] as never)).toBe("from the scratch folder 1234\n");
     expect(run.cells[1].message).toBe("Error: first failure");
-    expect(run.cells[3].message).toBe("timed out after 3s (cell timeout); interrupted, kernel kept");
+    expect(run.cells[3].message).toBe("timed out after 5s (cell timeout); interrupted, kernel kept");
     expect(streamText(run.notebook.cells[4] as never)).toBe("ran after the timeout\n");
     expect(run.status).toBe("error");
     expect(run.failure).toEqual({ index: 1, firstLine: 'throw new Error("first failure");', status: "error", message: "Error: first failure" });
@@ -45,11 +45,11 @@ describe("executeNotebook", () => {
   it("enforces the per-notebook time limit and marks the cells that did not run as skipped", async () => {
     const run = await executeNotebook(
       notebook('console.log("quick");', "await new Promise((r) => setTimeout(r, 60_000));", 'console.log("never");'),
-      { notebookTimeoutMs: 4000, cellTimeoutMs: 60_000 },
+      { notebookTimeoutMs: 6000, cellTimeoutMs: 60_000 },
     );
     expect(run.status).toBe("timeout");
     expect(run.cells.map((c) => c.status)).toEqual(["ok", "timeout", "skipped"]);
-    expect(run.failure?.message).toBe("timed out: the notebook exceeded its 4s limit");
+    expect(run.failure?.message).toBe("timed out: the notebook exceeded its 6s limit");
     expect(run.elapsedMs).toBeLessThan(30_000);
   });
 
