@@ -1,10 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildKernelSpec, jupyterDataDir, KERNEL_NAME } from "../tools/workbook/src/kernelspec";
 import { Kernel } from "../tools/workbook/src/kernel";
 import { nodeAcceptsFlag } from "../tools/workbook/src/node-flags";
-import { ensureWorkbookBuilt, NOTEBOOKS, readJson, ROOT, runWorkbook, tempDir } from "./runner-helpers";
+import { cleanupTempDirs, ensureWorkbookBuilt, NOTEBOOKS, readJson, ROOT, runWorkbook, tempDir } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 beforeAll(() => ensureWorkbookBuilt());
 
@@ -86,7 +88,7 @@ describe("workbook kernel install / uninstall", () => {
 
     const blocked = path.join(tempDir("wb-jupyter-ro-"), "a-file");
     fs.writeFileSync(blocked, "not a folder");
-    const env = { ...process.env, JUPYTER_DATA_DIR: blocked };
+    const env: NodeJS.ProcessEnv = { ...process.env, JUPYTER_DATA_DIR: blocked };
     delete env.CI;
     const failed = await runWorkbook(["kernel", "install", "--best-effort"], { env });
     expect(failed.code).toBe(0);

@@ -1,10 +1,12 @@
 // The same notebooks run under Jupyter's own client (nbconvert --execute with our kernel spec).
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { executeNotebook } from "../tools/workbook/src/execute";
 import { readNotebook, serializeNotebook } from "../tools/workbook/src/notebook-io";
-import { ensureWorkbookBuilt, FIXTURES, LooseNotebook, NOTEBOOKS, readJson, runWorkbook, streamText, tempDir } from "./runner-helpers";
+import { cleanupTempDirs, ensureWorkbookBuilt, FIXTURES, LooseNotebook, NOTEBOOKS, readJson, runWorkbook, streamText, tempDir } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 const INSTALL = "apt-get install jupyter-nbconvert python3-nbclient";
 const hasNbconvert = spawnSync("jupyter", ["nbconvert", "--version"], { stdio: "ignore" }).status === 0;

@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureWorkbookBuilt, FIXTURES, LooseNotebook, pidAlive, readJson, runWorkbook, startWorkbook, streamText, tempDir, waitFor } from "./runner-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupTempDirs, ensureWorkbookBuilt, FIXTURES, LooseNotebook, pidAlive, readJson, runWorkbook, startWorkbook, streamText, tempDir, waitFor } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 

@@ -1,10 +1,12 @@
 // The runner as a library (what `workbook lab` and other tools build on), run from the TypeScript sources.
 import * as fs from "fs";
 import * as path from "path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { executeNotebook, Kernel } from "../tools/workbook/src/index";
 import type { Notebook } from "../tools/workbook/src/notebook-types";
-import { pidAlive, streamText, tempDir } from "./runner-helpers";
+import { cleanupTempDirs, pidAlive, streamText, tempDir } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 let id = 0;
 const code = (source: string) => ({ cell_type: "code" as const, id: `c${id++}`, metadata: {}, source, outputs: [], execution_count: null });

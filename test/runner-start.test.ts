@@ -1,8 +1,10 @@
 // `workbook start` (npm start): JupyterLab if available, else classic Notebook, else a headless run.
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureWorkbookBuilt, FIXTURES, LooseNotebook, readJson, runWorkbook, streamText, tempDir } from "./runner-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupTempDirs, ensureWorkbookBuilt, FIXTURES, LooseNotebook, readJson, runWorkbook, streamText, tempDir } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 const DIR = path.join(FIXTURES, "start");
 
