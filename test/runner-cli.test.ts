@@ -141,10 +141,15 @@ describe("workbook run: failures", () => {
     });
     await waitFor("the kernel to write its pid", () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8") !== "");
     const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    // The kernel's connection folder, from its command line (Linux /proc; CI runs on Debian).
+    const argv = process.platform === "linux" ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0") : [];
+    const connectionDir = argv.length ? path.dirname(argv[argv.indexOf("--config-path") + 1]) : "";
+    if (connectionDir) expect(fs.existsSync(path.join(connectionDir, "connection.json"))).toBe(true);
     // Kill the runner while the kernel is idle between cells or early in the endless one.
     run.child.kill("SIGKILL");
     await run.done;
     await waitFor(`kernel ${pid} to exit after its runner died`, () => !pidAlive(pid), 15_000);
+    if (connectionDir) await waitFor("the kernel's connection folder to be removed", () => !fs.existsSync(connectionDir), 5_000);
   });
 
   it("a missing file, invalid JSON and a notebook for another kernel each get a one-line error", async () => {

@@ -111,7 +111,7 @@ export class Kernel {
       detached: process.platform !== "win32",
     });
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
-    if (child.pid) watchKernel(child.pid);
+    if (child.pid) watchKernel(child.pid, dir);
     const kernel = new Kernel(child, info, dir);
     live.add(kernel);
     installExitHook();
