@@ -12,7 +12,7 @@ export interface ExecuteNotebookOptions extends KernelOptions {
   parameters?: Parameters;
   /** Limit per cell in milliseconds (0/undefined: none). */
   cellTimeoutMs?: number;
-  /** Limit for all cells together in milliseconds (0/undefined: none). */
+  /** Limit for all cells together in milliseconds, counted once the kernel is up (0/undefined: none). */
   notebookTimeoutMs?: number;
   /** Stop at the first failing cell (default true). With false, later cells still run while the kernel lives. */
   stopOnError?: boolean;
@@ -105,7 +105,8 @@ export async function executeNotebook(source: Notebook, options: ExecuteNotebook
   }
 
   const collector = new OutputCollector();
-  const deadline = options.notebookTimeoutMs ? started + options.notebookTimeoutMs : Infinity;
+  // The notebook limit covers its cells; starting the kernel has its own limit (startTimeoutMs).
+  const deadline = options.notebookTimeoutMs ? Date.now() + options.notebookTimeoutMs : Infinity;
   let failure: NotebookFailure | undefined;
   try {
     for (let i = 0; i < code.length; i++) {
