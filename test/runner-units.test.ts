@@ -5,7 +5,7 @@ import { decode, encode } from "../tools/workbook/src/jupyter/wire";
 import { NotebookError, parseNotebook, serializeNotebook } from "../tools/workbook/src/notebook-io";
 import type { Notebook } from "../tools/workbook/src/notebook-types";
 import { OutputCollector } from "../tools/workbook/src/outputs";
-import { declaredParameters, injectParameters, parseAssignment } from "../tools/workbook/src/parameters";
+import { quickParameters, declaredParameters, injectParameters, parseAssignment } from "../tools/workbook/src/parameters";
 
 const iopub = (type: string, content: Record<string, unknown>) => {
   const m = newMessage(type, content, "s");
@@ -134,6 +134,19 @@ describe("parameters", () => {
     const source = nb([code("const FULL = false;", ["parameters"])]);
     expect(() => injectParameters(source, { EPOCHS: 1 }, "a.ipynb")).toThrow("a.ipynb: --set EPOCHS: not declared in the parameters cell (it declares: FULL)");
     expect(() => injectParameters(nb([code("1")]), { FULL: true }, "b.ipynb")).toThrow('b.ipynb: --set FULL: the notebook has no cell tagged "parameters"');
+  });
+});
+
+describe("quick mode", () => {
+  it("reads the quick values from metadata.workbook.quick", () => {
+    expect(quickParameters(nb([], { workbook: { quick: { numEpochs: 1, trainLimit: 2000 } } }))).toEqual({ numEpochs: 1, trainLimit: 2000 });
+    expect(quickParameters(nb([]))).toEqual({});
+    expect(quickParameters(nb([], { workbook: { status: "ok" } }))).toEqual({});
+  });
+
+  it("says which metadata is malformed", () => {
+    expect(() => quickParameters(nb([], { workbook: { quick: [1] } }), "a.ipynb")).toThrow("a.ipynb: metadata.workbook.quick must be an object of parameter values, got [1]");
+    expect(() => quickParameters(nb([], { workbook: 3 }), "b.ipynb")).toThrow("b.ipynb: metadata.workbook must be an object");
   });
 });
 

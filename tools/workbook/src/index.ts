@@ -8,7 +8,7 @@ export type { RunFilesOptions, FileResult, FileStatus } from "./run-files";
 export { readNotebook, parseNotebook, writeNotebook, serializeNotebook, NotebookError } from "./notebook-io";
 export * from "./notebook-types";
 export { OutputCollector } from "./outputs";
-export { injectParameters, notebookParameters, declaredParameters, parseAssignment, PARAMETERS_TAG, INJECTED_TAG } from "./parameters";
+export { injectParameters, quickParameters, notebookParameters, declaredParameters, parseAssignment, PARAMETERS_TAG, INJECTED_TAG } from "./parameters";
 export type { Parameters, ParameterValue, Declaration } from "./parameters";
 export { buildKernelSpec, installKernelSpec, uninstallKernelSpec, jupyterDataDir, kernelSpecDir, kernelArgv, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernelspec";
 export { kernelNodeFlags, REQUIRED_NODE_FLAGS, OPTIONAL_NODE_FLAGS } from "./node-flags";

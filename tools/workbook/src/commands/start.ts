@@ -29,7 +29,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   const app = jupyterFrontEnd(jupyter);
   if (!app) {
     console.log(INSTALL_HINT);
-    return runCommand([dir, "--out", single(args, "out") ?? path.join(PROJECT_ROOT, ".out", "notebooks")]);
+    return runCommand([dir, "--quick", "--out", single(args, "out") ?? path.join(PROJECT_ROOT, ".out", "notebooks")]);
   }
   try {
     installKernelSpec(jupyterDataDir());
