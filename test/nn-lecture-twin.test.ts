@@ -65,6 +65,16 @@ describe("the lecture's MLP recipe through the public torch namespace", () => {
       clone.loadStateDict(torch.load(path));
       clone.eval();
       expect(clone.forward(X).tolist()).toEqual(net.forward(X).tolist());
+
+      // a resumable checkpoint: model, optimizer and epoch in one file
+      torch.save({ model: net.stateDict(), optimizer: trainer.stateDict(), epoch: 5 }, path);
+      type Ckpt = { model: torch.nn.StateDict; optimizer: torch.optim.OptimizerStateDict; epoch: number };
+      const ckpt = torch.load<Ckpt>(path);
+      const trainer2 = new torch.optim.SGD(clone.parameters(), { lr: 0.5 });
+      clone.loadStateDict(ckpt.model);
+      trainer2.loadStateDict(ckpt.optimizer);
+      expect(trainer2.paramGroups[0].lr).toBe(0.1);
+      expect(ckpt.epoch).toBe(5);
     }
     rmSync(dir, { recursive: true, force: true });
   });

@@ -162,6 +162,7 @@ describe("Module behaviour", () => {
     expect(net[0].weight.tolist()).toEqual(before);
     net.to("cpu");
     expect(net[0].weight.dtype).toBe("float64");
+    expect(() => net.to("int32")).toThrow(/Sequential.to: modules only convert to floating dtypes \(float32, float64\), got int32/);
   });
 });
 

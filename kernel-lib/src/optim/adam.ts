@@ -1,7 +1,7 @@
 import type { TypedArray } from "../tensor/dtype";
 import { allocate } from "../tensor/dtype";
 import { AdamArgs, adamF32, adamF64 } from "./kernels";
-import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
+import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface AdamOptions {
   lr?: number;
@@ -14,12 +14,12 @@ export interface AdamOptions {
 
 type AdamHyper = Required<AdamOptions>;
 
-interface AdamState {
+type AdamState = {
   step: number;
   expAvg: TypedArray;
   expAvgSq: TypedArray;
   maxExpAvgSq: TypedArray | null;
-}
+};
 
 abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   protected abstract readonly decoupled: boolean;
@@ -34,6 +34,10 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
     });
   }
 
+  protected override completeState(s: ParamState): ParamState {
+    return { maxExpAvgSq: null, ...s };
+  }
+
   protected updateGroup(group: ParamGroup<AdamHyper>): void {
     for (const p of group.params) {
       const a = this.arrays(p);
@@ -44,6 +48,7 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
         s = { step: 0, expAvg: allocate(p.dtype, n), expAvgSq: allocate(p.dtype, n), maxExpAvgSq: group.amsgrad ? allocate(p.dtype, n) : null };
         this.state.set(p, s);
       }
+      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = allocate(p.dtype, a.param.length);
       s.step += 1;
       const [beta1, beta2] = group.betas;
       const args: AdamArgs = {
