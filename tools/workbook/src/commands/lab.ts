@@ -93,6 +93,7 @@ async function validateCommand(argv: string[]): Promise<number> {
   const nb = readNotebook(file);
   const report = await validateLab(nb, file, runOptions(args, "lab validate", args.flags.has("quick") ? quickParameters(nb) : {}));
   for (const t of report.tests) console.error(`  ${t.id} (${t.max_points} point${t.max_points === 1 ? "" : "s"}): ${testText(t)}`);
+  for (const e of report.graded.result.cell_errors) console.error(`  cell ${e.cell} \`${e.first_line}\`: ${e.message}`);
   for (const p of report.problems) console.error(`PROBLEM: ${p}`);
   const passed = report.tests.filter((t) => t.passed).length;
   console.error(`${report.lab}: ${passed}/${report.tests.length} visible tests pass${report.tests.some((t) => t.hidden) ? " (hidden tests run only when grading)" : ""}`);

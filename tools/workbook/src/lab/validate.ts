@@ -17,7 +17,8 @@ export interface ValidateReport {
 
 /**
  * A student's self-check: runs the notebook as it is (the visible tests only; hidden ones exist only in the
- * instructor's bundle), in the notebook's own folder, and reports each test and any edited or deleted test
+ * instructor's bundle), in the notebook's own folder (or, where kernel-lib does not resolve from there, a
+ * scratch folder in the project, as grading does), and reports each test and any edited or deleted test
  * cell (checked against the checksums `lab generate` stored in the notebook).
  */
 export async function validateLab(nb: Notebook, file: string, options: GradeOptions = {}): Promise<ValidateReport> {
@@ -34,12 +35,22 @@ export async function validateLab(nb: Notebook, file: string, options: GradeOpti
     tests.push({ id: t.id, points: t.points, source, visible_source: source, checksum: t.checksum, hidden: source.includes(HIDDEN_PLACEHOLDER), cell_id: String(cell.id ?? ""), after_cell_id: null });
   }
   const bundle: Bundle = { format: BUNDLE_FORMAT, version: 1, lab: meta.name, source_sha256: "", max_score: meta.max_score, quick: null, tests };
-  const graded = await gradeNotebook(bundle, nb, "self-check", file, { ...options, cwd: options.cwd ?? path.dirname(path.resolve(file)) });
+  const graded = await gradeNotebook(bundle, nb, "self-check", file, { ...options, cwd: options.cwd ?? kernelLibFolder(path.dirname(path.resolve(file))) });
   for (const t of graded.result.tests) {
     if (t.integrity === "modified") problems.push(`test ${t.id}: the test cell was changed since it was handed out; a changed test scores 0 when graded (restore the original)`);
   }
   const ok = problems.length === 0 && graded.result.tests.every((t) => t.passed);
   return { lab: meta.name, ok, tests: graded.result.tests, problems, graded };
+}
+
+/** The notebook's folder when kernel-lib resolves from it (as in Jupyter), else undefined: a scratch folder in the project. */
+function kernelLibFolder(dir: string): string | undefined {
+  try {
+    require.resolve("kernel-lib/package.json", { paths: [dir] });
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 function studentMeta(nb: Notebook, file: string): StudentLabMeta {
