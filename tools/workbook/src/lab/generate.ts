@@ -50,7 +50,7 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
       solution.push(clone(base));
       return;
     }
-    const meta = testMeta(original, where);
+    const meta = testMeta({ ...original, id }, where);
     if (meta) {
       if (regions.some((r) => r.kind === "solution")) throw new LabError(`${where}: test cell "${meta.id}" contains a solution region; tests and solutions go in separate cells`);
       if (tests.some((t) => t.id === meta.id)) throw new LabError(`${where}: test id "${meta.id}" is used by more than one cell`);
