@@ -158,3 +158,24 @@ describe("workbook lab validate", () => {
     expect(bad.stderr).toContain("PROBLEM: test relu: the test cell was changed since it was handed out; a changed test scores 0 when graded (restore the original)");
   });
 });
+
+describe("workbook lab: usage and authoring errors", () => {
+  it("exit 2 for usage mistakes, 1 with the cell named for a broken lab or bundle", async () => {
+    const none = await runWorkbook(["lab", "frobnicate"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('workbook lab: unknown subcommand "frobnicate" (generate, check, validate, grade)');
+    const noOut = await runWorkbook(["lab", "generate", SOURCE]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr.trim()).toBe("workbook lab generate: --out DIR is required");
+    const dir = tempDir("lab-bad-");
+    const nb = readNb(SOURCE);
+    nb.cells.find((c) => c.id === "blank2")!.source = "function relu(x: number): number {\n  // BEGIN SOLUTION\n  return x;\n}";
+    const broken = await runWorkbook(["lab", "generate", writeNb(dir, "broken.ipynb", nb), "--out", dir]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim()).toBe('workbook lab generate: broken.ipynb cell 7 (id blank2), line 2: BEGIN SOLUTION region is never closed (no "// END SOLUTION")');
+    expect(fs.existsSync(path.join(dir, "student"))).toBe(false);
+    const noBundle = await runWorkbook(["lab", "grade", "--bundle", path.join(dir, "nope.json"), SOURCE, "--out", dir]);
+    expect(noBundle.code).toBe(1);
+    expect(noBundle.stderr.trim()).toBe(`workbook lab grade: ${path.join(dir, "nope.json")}: cannot read the bundle (ENOENT)`);
+  });
+});
