@@ -69,6 +69,26 @@ describe("workbook lab check", () => {
   });
 });
 
+describe("workbook lab check: blanks that fail for want of an earlier blank's names", () => {
+  it("runs such a blank again after the solution's earlier cells; a blank that does not type-check is reported", async () => {
+    const dir = tempDir("lab-check-cascade-");
+    const nb = readNb(SOURCE);
+    const cell = (id: string, source: string) => ({ cell_type: "code", id, metadata: {}, source, outputs: [], execution_count: null });
+    nb.cells.push(
+      // uses `doubled` from blank 1: in the blank copy it fails with "Cannot find name", alone with "not implemented"
+      cell("blank3", "// BEGIN SOLUTION\nconst total = doubled.sum().item();\n// END SOLUTION\nconsole.log(total);"),
+      // calls a function declared (hoisted) in its region: the student version cannot type-check
+      cell("blank4", "console.log(triple(2));\n// BEGIN SOLUTION\nfunction triple(x: number): number { return 3 * x; }\n// END SOLUTION"),
+    );
+    const report = path.join(dir, "check.json");
+    const r = await runWorkbook(["lab", "check", writeNb(dir, "cascade-lab.ipynb", nb), "--timeout", "30", "--report", report]);
+    expect(r.code).toBe(1);
+    const problems = readJson<{ problems: string[] }>(report).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^blank copy: cell blank4 \(a blank, run after the solution's earlier cells\) fails with ".*'triple'.*" instead of "not implemented: \.\.\."$/);
+  });
+});
+
 describe("workbook lab grade: four submissions", () => {
   it("grades correct, partly correct, infinite-loop and tampered submissions; exact CSV and JSON", async () => {
     const subs = tempDir("lab-subs-");
