@@ -174,6 +174,6 @@ describe("workbook run: failures", () => {
     expect(none.stderr).toContain("run: no notebooks given");
     const unknown = await runWorkbook(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('workbook: unknown command "frobnicate" (commands: run, kernel, start, help)');
+    expect(unknown.stderr.trim()).toBe('workbook: unknown command "frobnicate" (commands: run, kernel, start, lab, help)');
   });
 });

@@ -12,3 +12,4 @@ export { injectParameters, quickParameters, notebookParameters, declaredParamete
 export type { Parameters, ParameterValue, Declaration } from "./parameters";
 export { buildKernelSpec, installKernelSpec, uninstallKernelSpec, jupyterDataDir, kernelSpecDir, kernelArgv, KERNEL_NAME, KERNEL_DISPLAY_NAME } from "./kernelspec";
 export { kernelNodeFlags, REQUIRED_NODE_FLAGS, OPTIONAL_NODE_FLAGS } from "./node-flags";
+export * from "./lab";
