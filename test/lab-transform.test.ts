@@ -8,7 +8,7 @@ import {
   generateLab,
   gradesCsv,
   LabError,
-  quickParameters,
+  quickValues,
   sourceChecksum,
   studentName,
 } from "../tools/workbook/src/index";
@@ -160,9 +160,9 @@ describe("reports and helpers", () => {
   });
 
   it("reads quick parameters from metadata.workbook.quick", () => {
-    expect(quickParameters({ metadata: { workbook: { quick: { numEpochs: 1, trainLimit: 2000 } } } })).toEqual({ numEpochs: 1, trainLimit: 2000 });
-    expect(quickParameters({ metadata: {} })).toEqual({});
-    expect(() => quickParameters({ metadata: { workbook: { quick: [1] } } })).toThrow("metadata.workbook.quick must be an object");
+    expect(quickValues({ numEpochs: 1, trainLimit: 2000 })).toEqual({ numEpochs: 1, trainLimit: 2000 });
+    expect(quickValues(undefined)).toEqual({});
+    expect(() => quickValues([1])).toThrow("metadata.workbook.quick must be an object");
   });
 
   it("names a student by file, or by folder when the file keeps the lab's name", () => {

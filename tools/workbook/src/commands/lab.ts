@@ -10,7 +10,8 @@ import { LabError } from "../lab/format";
 import { assertNoMarkers, generateLab, labName, writeLab } from "../lab/generate";
 import { GradeOptions, TestResult } from "../lab/grade";
 import { gradeFiles, readBundle } from "../lab/grade-files";
-import { quickParameters, quickValues } from "../lab/quick";
+import { quickValues } from "../lab/quick";
+import { quickParameters } from "../parameters";
 import { validateLab } from "../lab/validate";
 
 export const LAB_USAGE = `workbook lab generate SOURCE.ipynb --out DIR

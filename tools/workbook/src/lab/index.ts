@@ -19,5 +19,5 @@ export { validateLab } from "./validate";
 export type { ValidateReport } from "./validate";
 export { gradesCsv, csvField } from "./report";
 export { buildFeedback } from "./feedback";
-export { quickParameters } from "./quick";
+export { quickValues } from "./quick";
 export { guardMemory } from "./memory-guard";
