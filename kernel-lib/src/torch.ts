@@ -1,2 +1,141 @@
-export { Tensor } from "./tensor/tensor";
-export type { DType } from "./tensor/dtype";
+import { Tensor, Scalar, ValuesIndices } from "./tensor/tensor";
+import type { DType } from "./tensor/dtype";
+import * as ew from "./ops/elementwise";
+import * as un from "./ops/unary";
+import * as red from "./ops/reduce";
+import * as mmul from "./ops/matmul";
+import * as sh from "./ops/shape";
+import * as sm from "./ops/softmax";
+import * as ix from "./ops/index";
+
+export { Tensor };
+export type { DType, Scalar, ValuesIndices };
+export type { Device, NestedArray } from "./tensor/tensor";
+export type { TensorOptions, TensorData } from "./tensor/creation";
+export {
+  tensor, zeros, ones, empty, full, arange, linspace, eye, randn, rand, randint, normal, randperm,
+  zerosLike, onesLike, emptyLike, fullLike, randnLike, randLike, manualSeed, fromTypedArray,
+} from "./tensor/creation";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./tensor/autograd";
+export { Generator, defaultGenerator } from "./tensor/random";
+
+export * as nn from "./nn/index";
+export * as optim from "./optim/index";
+export * as utils from "./utils";
+export * as datasets from "./datasets/index";
+export { save, load } from "./io/index";
+
+// dtype names, as torch.float32 / torch.long
+export const float32: DType = "float32";
+export const float64: DType = "float64";
+export const int32: DType = "int32";
+export const uint8: DType = "uint8";
+export const float: DType = "float32";
+export const double: DType = "float64";
+export const long: DType = "int32";
+export const int: DType = "int32";
+export const bool: DType = "bool";
+
+/** torch.device("cpu"): devices are plain names here. */
+export function device(name: string): string {
+  return name;
+}
+/** There is no CUDA in this library; the accelerator is WebGPU. */
+export const cuda = { isAvailable: (): boolean => false };
+
+// elementwise
+export const add = (a: Scalar, b: Scalar, options?: { alpha?: number }): Tensor => ew.add(a, b, options);
+export const sub = (a: Scalar, b: Scalar, options?: { alpha?: number }): Tensor => ew.sub(a, b, options);
+export const mul = (a: Scalar, b: Scalar): Tensor => ew.mul(a, b);
+export const div = (a: Scalar, b: Scalar): Tensor => ew.div(a, b);
+export const pow = (a: Scalar, b: Scalar): Tensor => ew.pow(a, b);
+export const maximum = (a: Scalar, b: Scalar): Tensor => ew.maximum(a, b);
+export const minimum = (a: Scalar, b: Scalar): Tensor => ew.minimum(a, b);
+export const where = (cond: Tensor, a: Scalar, b: Scalar): Tensor => ew.where(cond, a, b);
+export const eq = (a: Scalar, b: Scalar): Tensor => ew.compare("eq", a, b);
+export const ne = (a: Scalar, b: Scalar): Tensor => ew.compare("ne", a, b);
+export const gt = (a: Scalar, b: Scalar): Tensor => ew.compare("gt", a, b);
+export const lt = (a: Scalar, b: Scalar): Tensor => ew.compare("lt", a, b);
+export const ge = (a: Scalar, b: Scalar): Tensor => ew.compare("ge", a, b);
+export const le = (a: Scalar, b: Scalar): Tensor => ew.compare("le", a, b);
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor => ew.logicalAnd(a, b);
+export const logicalOr = (a: Tensor, b: Tensor): Tensor => ew.logicalOr(a, b);
+export const logicalNot = (a: Tensor): Tensor => un.logicalNot(a);
+export const clamp = (x: Tensor, min?: number | null, max?: number | null): Tensor => un.clamp(x, min, max);
+
+export const neg = (x: Tensor): Tensor => un.neg(x);
+export const exp = (x: Tensor): Tensor => un.exp(x);
+export const log = (x: Tensor): Tensor => un.log(x);
+export const sqrt = (x: Tensor): Tensor => un.sqrt(x);
+export const abs = (x: Tensor): Tensor => un.abs(x);
+export const sin = (x: Tensor): Tensor => un.sin(x);
+export const cos = (x: Tensor): Tensor => un.cos(x);
+export const sign = (x: Tensor): Tensor => un.sign(x);
+export const floor = (x: Tensor): Tensor => un.floor(x);
+export const ceil = (x: Tensor): Tensor => un.ceil(x);
+export const round = (x: Tensor): Tensor => un.round(x);
+export const square = (x: Tensor): Tensor => ew.mul(x, x);
+export const relu = (x: Tensor): Tensor => un.relu(x);
+export const sigmoid = (x: Tensor): Tensor => un.sigmoid(x);
+export const tanh = (x: Tensor): Tensor => un.tanh(x);
+export const softmax = (x: Tensor, dim: number): Tensor => sm.softmax(x, dim);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => sm.logSoftmax(x, dim);
+export const logsumexp = (x: Tensor, dim: number, keepdim = false): Tensor => sm.logsumexp(x, dim, keepdim);
+
+// linear algebra
+export const matmul = (a: Tensor, b: Tensor): Tensor => mmul.matmul(a, b);
+export const mm = (a: Tensor, b: Tensor): Tensor => mmul.mm(a, b);
+export const mv = (a: Tensor, v: Tensor): Tensor => mmul.mv(a, v);
+export const dot = (a: Tensor, b: Tensor): Tensor => mmul.dot(a, b);
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3 || b.dim() !== 3) throw new Error(`bmm: expects two 3-D tensors, got [${a.shape}] and [${b.shape}]`);
+  return mmul.matmul(a, b);
+}
+
+// reductions
+export const sum = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => red.sum(x, dim, keepdim);
+export const mean = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => red.mean(x, dim, keepdim);
+export const prod = (x: Tensor, dim?: number | null, keepdim = false): Tensor => red.prod(x, dim, keepdim);
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmax(dim, keepdim);
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmin(dim, keepdim);
+export const norm = (x: Tensor, p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor => red.norm(x, p, dim, keepdim);
+export const std = (x: Tensor, dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor => x.std(dim, options);
+export { variance as var };
+
+function variance(x: Tensor, dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor {
+  return x.var(dim, options);
+}
+
+/** max(x): the largest element; max(x, dim): { values, indices }; max(x, other): elementwise maximum. */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (dim instanceof Tensor) return ew.maximum(x, dim);
+  return dim === undefined ? x.max() : x.max(dim, keepdim);
+}
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (dim instanceof Tensor) return ew.minimum(x, dim);
+  return dim === undefined ? x.min() : x.min(dim, keepdim);
+}
+
+// shape and indexing
+export const reshape = (x: Tensor, shape: number[]): Tensor => sh.reshape(x, shape);
+export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => sh.flatten(x, startDim, endDim);
+export const transpose = (x: Tensor, dim0: number, dim1: number): Tensor => sh.transpose(x, dim0, dim1);
+export const permute = (x: Tensor, dims: number[]): Tensor => sh.permute(x, dims);
+export const t = (x: Tensor): Tensor => sh.T(x);
+export const unsqueeze = (x: Tensor, dim: number): Tensor => sh.unsqueeze(x, dim);
+export const squeeze = (x: Tensor, dim?: number): Tensor => sh.squeeze(x, dim);
+export const cat = (tensors: Tensor[], dim = 0): Tensor => sh.cat(tensors, dim);
+export const concat = cat;
+export const stack = (tensors: Tensor[], dim = 0): Tensor => sh.stack(tensors, dim);
+export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => sh.narrow(x, dim, start, length);
+export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => ix.indexSelect(x, dim, index);
+export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => ix.gather(x, dim, index);
+export const numel = (x: Tensor): number => x.numel();
+export const clone = (x: Tensor): Tensor => x.clone();
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;

@@ -1,0 +1,49 @@
+import type { Backend, BinaryOp, BroadcastPlan, MatmulPlan, ReduceOp, Storage, UnaryOp } from "../backend";
+import { DType, TypedArray, allocate } from "../../tensor/dtype";
+import type { Generator } from "../../tensor/random";
+import { binary, unary, where } from "./elementwise";
+import { reduce, softmax } from "./reduce";
+import { gather, indexAdd, indexSelect, scatterAdd, strided } from "./indexing";
+import { FloatArray, gemm } from "./gemm";
+
+function asFloat(op: string, x: TypedArray): FloatArray {
+  if (x instanceof Float32Array || x instanceof Float64Array) return x;
+  throw new Error(`${op}: the CPU kernel needs float32 or float64 storage`);
+}
+
+/** The CPU backend: storage is a TypedArray, every kernel is a synchronous loop. */
+export const cpuBackend: Backend = {
+  device: "cpu",
+  alloc: (dtype: DType, length: number) => allocate(dtype, length),
+  upload: (data: TypedArray) => data,
+  readSync: (s: Storage) => s,
+  read: (s: Storage) => Promise.resolve(s),
+  free: () => undefined,
+  fill: (out, value) => { out.fill(value); },
+  copy(x, xOffset, out, outOffset, n) {
+    if (x.constructor === out.constructor) out.set(x.subarray(xOffset, xOffset + n), outOffset);
+    else for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i];
+  },
+  strided,
+  unary: (op: UnaryOp, x, out, p0, p1) => unary(op, x, out, p0, p1),
+  binary: (op: BinaryOp, a, b, out, plan: BroadcastPlan, p0, p1) => binary(op, a, b, out, plan, p0, p1),
+  where,
+  reduce: (op: ReduceOp, x, outer, size, inner, out) => reduce(op, x, outer, size, inner, out),
+  softmax,
+  matmul(a, b, out, plan: MatmulPlan) {
+    const A = asFloat("matmul", a), B = asFloat("matmul", b), C = asFloat("matmul", out);
+    for (let i = 0; i < plan.cOffsets.length; i++) {
+      gemm(plan.transA, plan.transB, plan.m, plan.n, plan.k, A, plan.aOffsets[i], B, plan.bOffsets[i], C, plan.cOffsets[i], plan.accumulate);
+    }
+  },
+  indexSelect,
+  indexAdd,
+  gather,
+  scatterAdd,
+  uniform(out, low, high, gen: Generator) {
+    for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * gen.uniform();
+  },
+  normal(out, mean, std, gen: Generator) {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * gen.normal();
+  },
+};

@@ -1,0 +1,27 @@
+// torch.datasets: the lecture datasets (torchvision.datasets plus the small ones the lectures build)
+export { MNIST, FashionMNIST, mnistDataDir } from "./mnist";
+export type { MnistOptions, FashionMnistOptions } from "./mnist";
+export { IdxImageDataset } from "./idx-dataset";
+export type { IdxDatasetOptions, ImageTransform, TargetTransform } from "./idx-dataset";
+export { CsvImageDataset } from "./csv-image-dataset";
+export type { CsvImageDatasetOptions } from "./csv-image-dataset";
+export { writeMnistImageFolder } from "./mnist-folder";
+export type { MnistImageFolderOptions, MnistImageFolder } from "./mnist-folder";
+export { xorData, noisyXor } from "./xor";
+export type { XorOptions, NoisyXorOptions } from "./xor";
+export { syntheticData } from "./synthetic";
+export type { SyntheticOptions } from "./synthetic";
+export { readIdxFile, parseIdx, encodeIdx, gunzipIfNeeded, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx";
+export type { IdxArray } from "./idx";
+export { parseCsv } from "./csv";
+export type { CsvTable } from "./csv";
+export { decodePng, encodeGrayPng } from "./png";
+export type { DecodedImage, ImageMode } from "./png";
+export { ensureSplit, ensureSplitSync, ensureDataset } from "./fetch";
+export type { FetchOptions } from "./fetch";
+export { candidateFolders, projectCacheDir, userCacheDir } from "./locate";
+export type { Candidate, SplitFiles } from "./locate";
+export { FASHION_MNIST_SOURCE, MNIST_SOURCE } from "./sources";
+export type { DatasetSource, SourceFile } from "./sources";
+export { setProgressReporter, getProgressReporter, stderrProgressReporter, silentProgressReporter, progressLine } from "./progress";
+export type { ProgressEvent, ProgressReporter } from "./progress";

@@ -1,0 +1,12 @@
+export type { JsonValue, MimeBundle, MimeMetadata, ShowOptions, DisplayHandle, DisplayBackend } from "./types";
+export { PLOTLY_MIME } from "./types";
+export { setDisplayBackend, getDisplayBackend, showBundle, captureDisplays } from "./backend";
+export type { BackendKind } from "./backend";
+export { MemoryBackend } from "./memory-backend";
+export type { CapturedDisplay, CaptureEvent } from "./memory-backend";
+export { FileBackend } from "./file-backend";
+export { TextBackend } from "./text-backend";
+export { JupyterBackend } from "./jupyter-backend";
+export { inTslabKernel } from "./bundle";
+export { plotlyFigureHtml, plotlyLibraryPath, PlotlySession } from "./plotly-html";
+export type { PlotlyLibrary } from "./plotly-html";

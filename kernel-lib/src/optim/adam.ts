@@ -1,0 +1,96 @@
+import type { TypedArray } from "../tensor/dtype";
+import { allocate } from "../tensor/dtype";
+import { AdamArgs, adamF32, adamF64 } from "./kernels";
+import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+type AdamHyper = Required<AdamOptions>;
+
+type AdamState = {
+  step: number;
+  expAvg: TypedArray;
+  expAvgSq: TypedArray;
+  maxExpAvgSq: TypedArray | null;
+};
+
+abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
+  protected abstract readonly decoupled: boolean;
+
+  protected validate(g: ParamGroup<AdamHyper>): void {
+    const op = this.constructor.name;
+    checkNonNegative(op, "learning rate lr", g.lr);
+    checkNonNegative(op, "eps", g.eps);
+    checkNonNegative(op, "weightDecay", g.weightDecay);
+    g.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new Error(`${op}: invalid beta parameter at index ${i}: ${b} (must be in [0, 1))`);
+    });
+  }
+
+  protected override completeState(s: ParamState): ParamState {
+    return { maxExpAvgSq: null, ...s };
+  }
+
+  protected updateGroup(group: ParamGroup<AdamHyper>): void {
+    for (const p of group.params) {
+      const a = this.arrays(p);
+      if (!a) continue;
+      let s = this.state.get(p);
+      if (!s) {
+        const n = a.param.length;
+        s = { step: 0, expAvg: allocate(p.dtype, n), expAvgSq: allocate(p.dtype, n), maxExpAvgSq: group.amsgrad ? allocate(p.dtype, n) : null };
+        this.state.set(p, s);
+      }
+      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = allocate(p.dtype, a.param.length);
+      s.step += 1;
+      const [beta1, beta2] = group.betas;
+      const args: AdamArgs = {
+        beta1, beta2,
+        stepSize: group.lr / (1 - beta1 ** s.step),
+        bc2Sqrt: Math.sqrt(1 - beta2 ** s.step),
+        eps: group.eps,
+        weightDecay: this.decoupled ? 0 : group.weightDecay,
+        shrink: this.decoupled ? 1 - group.lr * group.weightDecay : 1,
+        sign: group.maximize ? -1 : 1,
+        m: s.expAvg as Float32Array | Float64Array, v: s.expAvgSq as Float32Array | Float64Array,
+        vmax: s.maxExpAvgSq as Float32Array | Float64Array | null,
+      };
+      if (a.param instanceof Float32Array) adamF32(a.param, a.grad as Float32Array, args);
+      else adamF64(a.param as Float64Array, a.grad as Float64Array, args);
+    }
+  }
+}
+
+/** torch.optim.Adam (Kingma and Ba) with PyTorch's defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, L2 weightDecay 0. */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
+    super("Adam", params, defaults(options, 0));
+  }
+}
+
+/** torch.optim.AdamW (Loshchilov and Hutter): decoupled weight decay, default 1e-2. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
+    super("AdamW", params, defaults(options, 1e-2));
+  }
+}
+
+function defaults(o: AdamOptions, weightDecay: number): AdamHyper {
+  return {
+    lr: o.lr ?? 1e-3,
+    betas: o.betas ?? [0.9, 0.999],
+    eps: o.eps ?? 1e-8,
+    weightDecay: o.weightDecay ?? weightDecay,
+    amsgrad: o.amsgrad ?? false,
+    maximize: o.maximize ?? false,
+  };
+}

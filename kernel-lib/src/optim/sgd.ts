@@ -1,0 +1,66 @@
+import type { TypedArray } from "../tensor/dtype";
+import { allocate } from "../tensor/dtype";
+import { SGDArgs, sgdF32, sgdF64 } from "./kernels";
+import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
+
+export interface SGDOptions {
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  /** maximize the objective instead of minimizing it */
+  maximize?: boolean;
+}
+
+type SGDHyper = Required<SGDOptions>;
+
+/**
+ * torch.optim.SGD with PyTorch's update: d = g + wd·p; buf = d (first step) or momentum·buf + (1-dampening)·d;
+ * d = nesterov ? d + momentum·buf : buf; p -= lr·d.
+ */
+export class SGD extends Optimizer<SGDHyper, { momentumBuffer: TypedArray }> {
+  constructor(params: ParamsArg<SGDHyper>, options: SGDOptions = {}) {
+    super("SGD", params, {
+      lr: options.lr ?? 1e-3,
+      momentum: options.momentum ?? 0,
+      dampening: options.dampening ?? 0,
+      weightDecay: options.weightDecay ?? 0,
+      nesterov: options.nesterov ?? false,
+      maximize: options.maximize ?? false,
+    });
+  }
+
+  protected validate(g: ParamGroup<SGDHyper>): void {
+    checkNonNegative("SGD", "learning rate lr", g.lr);
+    checkNonNegative("SGD", "momentum", g.momentum);
+    checkNonNegative("SGD", "weightDecay", g.weightDecay);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
+      throw new Error(`SGD: nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${g.momentum}, dampening ${g.dampening})`);
+    }
+  }
+
+  protected updateGroup(group: ParamGroup<SGDHyper>): void {
+    for (const p of group.params) {
+      const a = this.arrays(p);
+      if (!a) continue;
+      let buf: TypedArray | null = null;
+      let first = false;
+      if (group.momentum !== 0) {
+        let state = this.state.get(p);
+        first = state === undefined;
+        if (!state) {
+          state = { momentumBuffer: allocate(p.dtype, a.param.length) };
+          this.state.set(p, state);
+        }
+        buf = state.momentumBuffer;
+      }
+      const args: SGDArgs = {
+        lr: group.lr, weightDecay: group.weightDecay, momentum: group.momentum, keep: 1 - group.dampening,
+        nesterov: group.nesterov, sign: group.maximize ? -1 : 1, buf: buf as Float32Array | Float64Array | null, first,
+      };
+      if (a.param instanceof Float32Array) sgdF32(a.param, a.grad as Float32Array, args);
+      else sgdF64(a.param as Float64Array, a.grad as Float64Array, args);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { kernelNodeFlags } from "./node-flags";
+import { PROJECT_ROOT, tslabScript } from "./paths";
+
+export const KERNEL_NAME = "kernel-lib-ts";
+export const KERNEL_DISPLAY_NAME = "TypeScript (kernel-lib)";
+export const KERNEL_LANGUAGE = "typescript";
+
+/** The content of kernel.json (Jupyter's kernel spec format). */
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  interrupt_mode: "signal";
+  metadata: Record<string, string>;
+}
+
+/**
+ * The command that starts our kernel: the Node running this code, the project's node flags and the
+ * project's own tslab. `connectionFile` is Jupyter's placeholder in a kernel spec.
+ */
+export function kernelArgv(connectionFile = "{connection_file}", nodePath: string = process.execPath): string[] {
+  return [nodePath, ...kernelNodeFlags(nodePath), tslabScript(), "kernel", "--config-path", connectionFile];
+}
+
+export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec {
+  return {
+    argv: kernelArgv("{connection_file}", nodePath),
+    display_name: KERNEL_DISPLAY_NAME,
+    language: KERNEL_LANGUAGE,
+    interrupt_mode: "signal",
+    metadata: { "kernel-lib-project": PROJECT_ROOT },
+  };
+}
+
+/** Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else the platform default (as jupyter_core computes it). */
+export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JUPYTER_DATA_DIR) return path.resolve(env.JUPYTER_DATA_DIR);
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  if (!home) throw new Error("kernel install: cannot find the Jupyter data folder: neither JUPYTER_DATA_DIR nor HOME is set");
+  if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
+  if (process.platform === "win32") {
+    const appData = env.APPDATA || path.join(home, "AppData", "Roaming");
+    return path.join(appData, "jupyter");
+  }
+  const xdg = env.XDG_DATA_HOME || path.join(home, ".local", "share");
+  return path.join(xdg, "jupyter");
+}
+
+export function kernelSpecDir(dataDir: string = jupyterDataDir()): string {
+  return path.join(dataDir, "kernels", KERNEL_NAME);
+}
+
+/** Writes kernels/kernel-lib-ts/kernel.json under the data folder; installing again overwrites it. */
+export function installKernelSpec(dataDir: string = jupyterDataDir()): string {
+  const dir = kernelSpecDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "kernel.json");
+  fs.writeFileSync(file, JSON.stringify(buildKernelSpec(), null, 2) + "\n");
+  return file;
+}
+
+/** Removes our kernel spec folder; returns false when it was not installed. */
+export function uninstallKernelSpec(dataDir: string = jupyterDataDir()): boolean {
+  const dir = kernelSpecDir(dataDir);
+  if (!fs.existsSync(dir)) return false;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return true;
+}
