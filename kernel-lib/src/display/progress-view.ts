@@ -82,7 +82,8 @@ function rowHtml(row: ProgressRow): string {
  * summary there.
  */
 export function progressBundle(title: string | null, rows: ProgressRow[]): MimeBundle {
-  const lines = rows.map((r) => progressRowText(r));
+  const width = Math.max(0, ...rows.map((r) => r.label.length));
+  const lines = rows.map((r) => progressRowText({ ...r, label: r.label.padEnd(width) }));
   const text = title === null ? lines.join("\n") : [title, ...lines.map((l) => `  ${l}`)].join("\n");
   const caption = title === null ? "" : `<div style="margin-bottom:2px">${escapeHtml(title)}</div>`;
   const html = `<div class="kernel-lib-progress">${caption}<table style="border-collapse:collapse;margin:0">${rows.map(rowHtml).join("")}</table></div>`;
