@@ -10,3 +10,7 @@ export { JupyterBackend } from "./jupyter-backend";
 export { inTslabKernel } from "./bundle";
 export { plotlyFigureHtml, plotlyLibraryPath, PlotlySession } from "./plotly-html";
 export type { PlotlyLibrary } from "./plotly-html";
+export { notebookProgressReporter, installNotebookProgress } from "./progress";
+export type { NotebookProgressOptions } from "./progress";
+export { progressBundle, progressRowText } from "./progress-view";
+export type { ProgressRow } from "./progress-view";
