@@ -10,6 +10,7 @@ import * as ix from "./ops/index";
 
 export { Tensor };
 export type { DType, Scalar, ValuesIndices };
+import type { Device } from "./tensor/tensor";
 export type { Device, NestedArray } from "./tensor/tensor";
 export type { TensorOptions, TensorData } from "./tensor/creation";
 export {
@@ -37,8 +38,10 @@ export const int: DType = "int32";
 export const bool: DType = "bool";
 
 /** torch.device("cpu"): devices are plain names here. */
-export function device(name: string): string {
-  return name;
+export function device(name: string): Device {
+  if (name === "cpu" || name === "webgpu") return name;
+  const hint = name.startsWith("cuda") || name === "mps" ? ` (kernel-lib has no ${name}; torch.cuda.isAvailable() is false)` : "";
+  throw new Error(`torch.device: unknown device "${name}"${hint}; use "cpu"`);
 }
 /** There is no CUDA in this library; the accelerator is WebGPU. */
 export const cuda = { isAvailable: (): boolean => false };

@@ -27,7 +27,7 @@ export type HyperValue = number | boolean | string | null | number[];
  * torch.optim.Optimizer. Subclasses implement `updateGroup`, which changes each parameter in place with one
  * fused pass over its typed arrays (no autograd, no per-element allocation).
  */
-export abstract class Optimizer<H extends object, S extends ParamState = ParamState> {
+export abstract class Optimizer<H extends object = object, S extends ParamState = ParamState> {
   readonly paramGroups: ParamGroup<H>[] = [];
   readonly defaults: H;
   /** Per-parameter state (momentum buffers, moment estimates). */
