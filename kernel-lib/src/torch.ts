@@ -1,5 +1,6 @@
 import { Tensor, Scalar, ValuesIndices } from "./tensor/tensor";
 import type { DType } from "./tensor/dtype";
+import type { Device } from "./tensor/tensor";
 import * as ew from "./ops/elementwise";
 import * as un from "./ops/unary";
 import * as red from "./ops/reduce";
@@ -36,9 +37,11 @@ export const long: DType = "int32";
 export const int: DType = "int32";
 export const bool: DType = "bool";
 
-/** torch.device("cpu"): devices are plain names here. */
-export function device(name: string): string {
-  return name;
+/** torch.device("cpu"): devices are plain names here ("cpu", or "webgpu" where a GPU adapter exists). */
+export function device(name: string): Device {
+  if (name === "cpu" || name === "webgpu") return name;
+  const hint = name.startsWith("cuda") ? "; there is no CUDA here (torch.cuda.isAvailable() is false)" : "";
+  throw new Error(`device: unknown device ${JSON.stringify(name)}; use "cpu" (or "webgpu")${hint}`);
 }
 /** There is no CUDA in this library; the accelerator is WebGPU. */
 export const cuda = { isAvailable: (): boolean => false };
