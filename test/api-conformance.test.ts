@@ -801,3 +801,50 @@ describe("PyTorch lecture idioms, typed line by line", () => {
     expect(predicted.eq(y).sum().item()).toBeGreaterThan(20);
   });
 });
+
+describe("names docs/API.md lists beyond the contract exist", () => {
+  const has = (ns: object, names: string): void => {
+    const missing = names.split(/\s+/).filter((n) => n && (ns as Record<string, unknown>)[n] === undefined);
+    expect(missing).toEqual([]);
+  };
+  it("torch", () => {
+    has(torch, "emptyLike fullLike randLike fromTypedArray Generator defaultGenerator enableGrad isGradEnabled setGradEnabled");
+    has(torch, "float32 float64 int32 uint8 float double long int bool device cuda");
+    has(torch, `add sub mul div pow eq ne gt lt ge le logicalAnd logicalOr logicalNot neg sqrt abs sin cos sign floor ceil
+      round square softmax logSoftmax logsumexp mm mv dot bmm prod argmin std var reshape flatten transpose permute t
+      unsqueeze squeeze concat narrow indexSelect gather numel clone isTensor`);
+    expect(typeof torch.Tensor.fromTypedArray).toBe("function");
+  });
+  it("Tensor members", () => {
+    const x = torch.ones(2, 2);
+    has(x, `ndim dataSync dataAsync data toString contiguous type double long bool cpu rsub maximum minimum clamp logicalNot
+      square sin cos sign mm mv dot prod argmin var std t permute expand expandAs viewAs select gather index maskedSelect
+      maskedFill div_ pow_ clamp_ relu_ retainGrad detach_ gradFn`);
+  });
+  it("torch.nn, functional, init", () => {
+    has(nn, "ModuleList NLLLoss L1Loss");
+    has(F, "relu6 l1Loss oneHot");
+    has(nn.init, "calculateGain calculateFanInAndFanOut");
+    has(new nn.Linear(1, 1), "namedChildren modules namedModules apply double float extraRepr");
+    expect(new nn.CrossEntropyLoss({ labelSmoothing: 0.1 })).toBeInstanceOf(nn.Module);
+    expect(new nn.BCEWithLogitsLoss({ posWeight: torch.ones(1), weight: torch.ones(1) })).toBeInstanceOf(nn.Module);
+  });
+  it("torch.optim, utils.data, datasets", () => {
+    has(torch.optim, "Optimizer");
+    const opt = new torch.optim.SGD([torch.ones(1, { requiresGrad: true })], { lr: 0.1, dampening: 0, nesterov: false, maximize: false });
+    has(opt, "paramGroups addParamGroup stateDict loadStateDict zeroGrad step");
+    expect(opt).toBeInstanceOf(torch.optim.Optimizer);
+    has(torch.utils.data, "Subset randomSplit collate");
+    has(torch.datasets, `CsvImageDataset writeMnistImageFolder xorData noisyXor syntheticData readIdxFile parseIdx encodeIdx
+      decodePng encodeGrayPng parseCsv setProgressReporter`);
+    has(torch.datasets.FashionMNIST, "load download");
+    expect(torch.datasets.noisyXor(8, { noise: 0.05, seed: 1, labelDtype: "int32" })[1].dtype).toBe("int32");
+  });
+  it("d2l display extras", () => {
+    has(d2l, `setDisplayBackend getDisplayBackend captureDisplays showBundle MemoryBackend FileBackend TextBackend plotFigure
+      figureBundle setAxes setFigsize useSvgDisplay PIXELS_PER_INCH imageGrid showTable tableText tableHtml`);
+    has(new d2l.Animator(), "figure summary add");
+    has(new d2l.Accumulator(1), "add get reset length");
+    has(new d2l.Timer(), "start stop avg sum cumsum");
+  });
+});

@@ -228,3 +228,14 @@ describe("modules", () => {
     expectMessage(() => new nn.Dropout(1.5), "Dropout", "1.5");
   });
 });
+
+describe("plain values where a tensor is expected", () => {
+  it("a layer fed a plain array says to make a tensor", () => {
+    expectMessage(() => new nn.Linear(2, 2).forward([[1, 2]] as never), "Linear.forward", "expected a Tensor", "an array", "torch.tensor");
+  });
+  it("indexing with torch.arange (float32 here) says to ask for int32", () => {
+    const yHat = torch.rand(3, 4);
+    expectMessage(() => yHat.index([torch.arange(3), labels([0, 1, 2])]), "index", "float32", "int32", "arange");
+    expect(yHat.index([torch.arange(3, { dtype: "int32" }), labels([0, 1, 2])]).shape).toEqual([3]);
+  });
+});

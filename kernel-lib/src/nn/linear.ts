@@ -36,6 +36,10 @@ export class Linear extends Module {
   }
 
   override forward(input: Tensor): Tensor {
+    if (!(input instanceof Tensor)) {
+      const what = Array.isArray(input) ? "an array" : input === null ? "null" : typeof input;
+      throw new Error(`Linear.forward: expected a Tensor, got ${what}; make one with torch.tensor(...)`);
+    }
     const last = input.shape[input.shape.length - 1];
     if (input.dim() === 0 || last !== this.inFeatures) {
       const flat = input.shape.slice(1).reduce((a, b) => a * b, 1);
