@@ -35,7 +35,7 @@ describe("jupyter nbconvert --execute with the kernel-lib kernel", () => {
     expect(r.status, r.stderr).toBe(0);
 
     const executedWelcome = readJson<LooseNotebook>(path.join(out, "00-welcome.ipynb"));
-    const tensorCell = executedWelcome.cells.find((c) => c.cell_type === "code" && String(c.source).includes("fromTypedArray"))!;
+    const tensorCell = executedWelcome.cells.find((c) => c.cell_type === "code" && String(c.source).includes("torch.tensor("))!;
     expect(streamText(tensorCell)).toBe("shape: [ 2, 3 ] dtype: float32 elements: 6\n[ [ 1, 2, 3 ], [ 4, 5, 6 ] ]\n");
 
     const jupyters = readJson<LooseNotebook>(path.join(out, "ok.ipynb"));

@@ -1,5 +1,6 @@
 import { Tensor, Scalar, ValuesIndices } from "./tensor/tensor";
 import type { DType } from "./tensor/dtype";
+import type { Device } from "./tensor/tensor";
 import * as ew from "./ops/elementwise";
 import * as un from "./ops/unary";
 import * as red from "./ops/reduce";
@@ -10,7 +11,6 @@ import * as ix from "./ops/index";
 
 export { Tensor };
 export type { DType, Scalar, ValuesIndices };
-import type { Device } from "./tensor/tensor";
 export type { Device, NestedArray } from "./tensor/tensor";
 export type { TensorOptions, TensorData } from "./tensor/creation";
 export {

@@ -36,12 +36,18 @@ export class Linear extends Module {
   }
 
   override forward(input: Tensor): Tensor {
+    if (!(input instanceof Tensor)) {
+      const what = Array.isArray(input) ? "an array" : input === null ? "null" : typeof input;
+      throw new Error(`Linear.forward: expected a Tensor, got ${what}; make one with torch.tensor(...)`);
+    }
     const last = input.shape[input.shape.length - 1];
     if (input.dim() === 0 || last !== this.inFeatures) {
-      throw new Error(
-        `Linear.forward: input of shape [${input.shape.join(",")}] does not end in inFeatures=${this.inFeatures}` +
-          (input.dim() > 2 ? "; flatten the input first (nn.Flatten())" : ""),
-      );
+      const flat = input.shape.slice(1).reduce((a, b) => a * b, 1);
+      const hint = input.dim() > 2 && flat === this.inFeatures
+        ? `; flatten the input first (nn.Flatten(), or X.reshape(-1, ${this.inFeatures}))`
+        : `: its last dim has ${input.dim() === 0 ? "no" : last} features; make the previous layer's output size ` +
+          `(or the data's feature count) equal this layer's inFeatures` + (input.dim() > 2 ? ", and flatten images (nn.Flatten())" : "");
+      throw new Error(`Linear.forward: input of shape [${input.shape.join(",")}] does not end in inFeatures=${this.inFeatures}${hint}`);
     }
     return F.linear(input, this.weight, this.bias ?? undefined);
   }

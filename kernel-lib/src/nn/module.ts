@@ -182,7 +182,10 @@ export class Module {
       if (unexpectedKeys.length) problems.push(`unexpected key(s) in state dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
     }
     if (problems.length) {
-      throw new Error(`loadStateDict: error(s) in loading the state dict for ${this.constructor.name}:\n  ${problems.join("\n  ")}`);
+      const hint = strict && (missingKeys.length || unexpectedKeys.length)
+        ? "\nLoad a state dict saved from the same model class (torch.save(model.stateDict(), path)), or pass strict = false to load the matching keys only."
+        : "";
+      throw new Error(`loadStateDict: error(s) in loading the state dict for ${this.constructor.name}:\n  ${problems.join("\n  ")}${hint}`);
     }
     noGrad(() => {
       for (const [name, p] of own) if (source[name] !== undefined) p.copy_(source[name]);

@@ -8,7 +8,7 @@ import { reshape } from "./shape";
 export function checkIndex(op: string, index: Tensor, size: number, what: string): Tensor {
   if (!(index instanceof Tensor)) throw new Error(`${op}: index must be an int32 Tensor`);
   if (index.dtype !== "int32" && index.dtype !== "uint8") {
-    throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}; convert it with index.int() or create it with { dtype: "int32" }`);
+    throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}; convert it with index.int() or create it with { dtype: "int32" } (torch.arange(n) is float32 unless given { dtype: "int32" })`);
   }
   const data = backendOf(index).readSync(index._data);
   let wrapped: Tensor | null = null;

@@ -193,9 +193,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   let dtype = first.dtype;
   for (const t of tensors) {
     if (t.dim() !== first.dim() || t.shape.some((s, i) => i !== d && s !== first.shape[i])) {
-      throw new Error(
-        `cat: shapes ${tensors.map((u) => formatShape(u.shape)).join(", ")} must match except in dim ${d}`,
-      );
+      const bad = t.dim() !== first.dim() ? -1 : t.shape.findIndex((s, i) => i !== d && s !== first.shape[i]);
+      const why = bad < 0 ? `they have ${first.dim()} and ${t.dim()} dims` : `dim ${bad} has sizes ${first.shape[bad]} and ${t.shape[bad]}`;
+      throw new Error(`cat: shapes ${tensors.map((u) => formatShape(u.shape)).join(", ")} must match except in dim ${d}: ${why}`);
     }
     total += t.shape[d];
     dtype = promoteTypes(dtype, t.dtype);

@@ -37,7 +37,7 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
   protected constructor(name: string, params: ParamsArg<H>, defaults: H) {
     this.name = name;
     this.defaults = defaults;
-    const list = [...(params as Iterable<unknown>)];
+    const list = paramList(name, params);
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list; pass model.parameters() or [w, b]`);
     const isGroups = list.every((g) => !(g instanceof Tensor) && typeof g === "object" && g !== null && "params" in g);
     if (isGroups) for (const g of list as (Partial<H> & { params: Iterable<Tensor> })[]) this.addParamGroup(g);
@@ -47,7 +47,9 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
   addParamGroup(group: Partial<H> & { params: Iterable<Tensor> }): void {
     const params = [...group.params];
     params.forEach((p, i) => {
-      if (!(p instanceof Tensor)) throw new Error(`${this.name}: parameter ${i} is not a Tensor (${typeof p})`);
+      if (!(p instanceof Tensor)) {
+        throw new Error(`${this.name}: parameter ${i} is not a Tensor (${describe(p)}); pass model.parameters() or [w, b]`);
+      }
       if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf Tensor (parameter ${i}, made by ${p.gradFn?.name}); pass leaves such as model.parameters()`);
       if (p.dtype !== "float32" && p.dtype !== "float64") throw new Error(`${this.name}: parameter ${i} has dtype ${p.dtype}; only float32/float64 parameters can be optimized`);
     });
@@ -170,4 +172,25 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
 
 export function checkNonNegative(op: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !(value >= 0)) throw new Error(`${op}: invalid ${name}: ${String(value)} (must be a number >= 0)`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
+  return typeof value;
+}
+
+/** The parameters as a list; a model, a single tensor or a non-iterable is a misuse named in the message. */
+function paramList(op: string, params: unknown): unknown[] {
+  if (params instanceof Tensor) {
+    throw new Error(`${op}: params must be an array (or iterable) of tensors, got a single Tensor of shape ${formatShape(params.shape)}; wrap it: [w, b]`);
+  }
+  const isObject = params !== null && typeof params === "object";
+  if (isObject && typeof (params as { parameters?: unknown }).parameters === "function") {
+    throw new Error(`${op}: got ${describe(params)} module as params; pass its parameters: model.parameters()`);
+  }
+  if (!isObject || !(Symbol.iterator in (params as object))) {
+    throw new Error(`${op}: params must be an iterable of tensors such as model.parameters() or [w, b], got ${describe(params)}`);
+  }
+  return [...(params as Iterable<unknown>)];
 }

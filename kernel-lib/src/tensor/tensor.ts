@@ -97,13 +97,23 @@ export class Tensor {
   dataSync(): TypedArray {
     return this._data;
   }
-  /** Asynchronous read-back (what a GPU tensor needs); on the CPU it resolves at once. */
-  data(): Promise<TypedArray> {
+  /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
+  dataAsync(): Promise<TypedArray> {
     return Promise.resolve(this._data);
+  }
+  /**
+   * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph
+   * (`torch.max(outputs.data, 1)`, `net[0].weight.data.normal_(0, 0.01)`). Same as detach().
+   */
+  get data(): Tensor {
+    return this.detach();
   }
   item(): number {
     if (this._data.length !== 1) {
-      throw new Error(`item: only a one-element tensor can be converted to a number, this one has shape ${formatShape(this.shape)}`);
+      throw new Error(
+        `item: only a one-element tensor can be converted to a number, this one has shape ${formatShape(this.shape)} ` +
+          `(${this._data.length} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
+      );
     }
     return this._data[0];
   }
@@ -468,6 +478,14 @@ export class Tensor {
   }
   /** Copies src (broadcast, converted to this dtype) into this tensor's storage. */
   copy_(src: Tensor): this {
+    if (!(src instanceof Tensor)) throw new Error(`copy_: the source must be a Tensor, got ${typeof src}; use fill_(value) for a number`);
+    const offset = this.shape.length - src.shape.length;
+    if (offset < 0 || src.shape.some((d, i) => d !== 1 && d !== this.shape[offset + i])) {
+      throw new Error(
+        `copy_: a source of shape ${formatShape(src.shape)} cannot be copied into a tensor of shape ${formatShape(this.shape)}; ` +
+          `it must have the same shape (or broadcast to it)`,
+      );
+    }
     return ip.inplace(this, "copy_", () => sh.expand(cv.toDtype(src, this.dtype), this.shape));
   }
   normal_(mean = 0, std = 1): this {
