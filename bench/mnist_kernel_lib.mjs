@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { torch } = require("../kernel-lib/dist/index.js");
 const { nn, optim } = torch;
+const wasm = require("../kernel-lib/dist/backends/cpu/wasm/index.js");
 
 const RECIPES = {
   // 784-256-10 ReLU, Adam 1e-3, batch 256
@@ -33,7 +34,8 @@ function inMemory(train) {
 
 /**
  * Trains one recipe on in-memory MNIST with kernel-lib and returns
- * { recipe, epochs, epoch_seconds: number[], test_accuracy: number[], rss_mib: {"1": MiB, ...}, final_loss }.
+ * { recipe, epochs, epoch_seconds: number[], test_accuracy: number[], rss_mib: {"1": MiB, ...}, heap_used_mib, final_loss }
+ * (memory is read after a full GC when node runs with --expose-gc, as `npm run bench` starts it).
  * Data as in torch_bench.py: pixels / 255 as float32 [N, 784], labels int32, shuffled each epoch (DataLoader with
  * the seeded generator), last partial batch kept. `maxSteps` stops each epoch early (for profiling one step's cost).
  */
@@ -46,7 +48,7 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
   const loader = new torch.utils.data.DataLoader(new torch.utils.data.TensorDataset(xtr, ytr), { batchSize: r.batch, shuffle: true });
   const model = mlp(r.sizes);
   const opt = r.opt(model.parameters());
-  const epochSeconds = [], accuracy = [], rss = {};
+  const epochSeconds = [], accuracy = [], rss = {}, heap = {};
   let loss = null;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const t0 = performance.now();
@@ -65,11 +67,12 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
     accuracy.push(acc);
     if (global.gc) global.gc();
     rss[String(epoch)] = rssMiB();
+    heap[String(epoch)] = process.memoryUsage().heapUsed / 2 ** 20;
   }
   return {
-    recipe, epochs, epoch_seconds: epochSeconds, test_accuracy: accuracy, rss_mib: rss,
+    recipe, epochs, epoch_seconds: epochSeconds, test_accuracy: accuracy, rss_mib: rss, heap_used_mib: heap,
     final_loss: loss ? loss.item() : null, steps_per_epoch: loader.length,
-    wasm: torch.wasmKernelInfo ? torch.wasmKernelInfo().mode : undefined,
+    wasm: wasm.wasmKernelInfo().mode, threads: wasm.wasmKernelInfo().workers + 1,
   };
 }
 
