@@ -72,31 +72,35 @@ if (withMnist) {
   for (const recipe of ["adam256", "sgd12"]) {
     console.error(`MNIST ${recipe} (${epochs} epochs) ...`);
     mnist[recipe] = {
-      "kernel-lib": node("mnist_kernel_lib.mjs", [recipe, String(epochs)]),
+      "kernel-lib": runJson(process.execPath, [...relaxedFlag, "--expose-gc", join(here, "mnist_kernel_lib.mjs"), recipe, String(epochs)]),
       ...(withTorch ? { PyTorch: runJson(PYTHON, [join(here, "torch_bench.py"), "mnist", recipe, String(epochs)]) } : {}),
     };
   }
-  table += `\n| MNIST recipe | library | s/epoch (mean) | test accuracy (last) | RSS MiB epoch 1 | RSS MiB last epoch |\n|---|---|---:|---:|---:|---:|\n`;
+  const rssAt = (r, e) => r.rss_mib[String(e)];
+  table += `\n| MNIST recipe | library | s/epoch (mean) | s/epoch (best) | kernel-lib / PyTorch (mean) | test accuracy (last) | RSS MiB epoch 1 | RSS MiB epoch 3 | RSS MiB last (epoch ${epochs}) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n`;
   for (const [recipe, libs] of Object.entries(mnist)) {
+    const meanOf = (r) => r?.epoch_seconds ? r.epoch_seconds.reduce((a, b) => a + b, 0) / r.epoch_seconds.length : NaN;
     for (const [lib, r] of Object.entries(libs)) {
       if (!r.epoch_seconds) {
-        table += `| ${recipe} | ${lib} | ${r.pending ? "pending" : "error"} | | | |\n`;
+        table += `| ${recipe} | ${lib} | error | | | | | | |\n`;
         continue;
       }
-      const mean = r.epoch_seconds.reduce((a, b) => a + b, 0) / r.epoch_seconds.length;
-      table += `| ${recipe} | ${lib} | ${fmt(mean, 2)} | ${fmt(r.test_accuracy.at(-1) * 100, 2)}% | ${fmt(r.rss_mib["1"], 0)} | ${fmt(r.rss_mib[String(r.epochs)], 0)} |\n`;
+      const ratio = lib === "kernel-lib" ? `${fmt(meanOf(r) / meanOf(libs.PyTorch), 2)}x` : "";
+      table += `| ${recipe} | ${lib} | ${fmt(meanOf(r), 2)} | ${fmt(Math.min(...r.epoch_seconds), 2)} | ${ratio} | ${fmt(r.test_accuracy.at(-1) * 100, 2)}% | ` +
+        `${fmt(rssAt(r, 1), 0)} | ${fmt(rssAt(r, 3), 0)} | ${fmt(rssAt(r, r.epochs), 0)} |\n`;
     }
   }
 }
+const loadAtEnd = os.loadavg()[0];
 
 const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
-  loadAverageAtStart: loadAtStart,
+  loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd,
 };
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
-  ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
+  ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
   `; kernel-lib threads: ${contenders[best]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);

@@ -9,6 +9,7 @@ import { Tensor } from "../tensor/tensor";
 import { alloc } from "../ops/core";
 import { add, mul } from "../ops/elementwise";
 import { matmulND } from "../ops/matmul";
+import { fusedLinear } from "../ops/linear";
 import { reshape } from "../ops/shape";
 import * as un from "../ops/unary";
 import * as sm from "../ops/softmax";
@@ -110,10 +111,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.dim() !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new Error(`linear: bias of shape ${formatShape(bias.shape)} does not match outFeatures = ${weight.shape[0]}`);
   }
+  const fused = fusedLinear(x, weight, bias ?? null);
+  if (fused) return fused;
   const vec = x.dim() === 1;
   const x2 = vec ? reshape(x, [1, inFeatures]) : x;
   let out = matmulND(x2, weight, true, "linear");
   if (bias) out = add(out, bias);
   return vec ? reshape(out, [weight.shape[0]]) : out;
 }
-

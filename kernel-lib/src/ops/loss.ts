@@ -1,4 +1,6 @@
-import { record } from "../tensor/autograd";
+import { wasmSoftmaxCrossEntropyF32 } from "../backends/cpu/wasm/index";
+import { getRuntime } from "../backends/cpu/wasm/runtime";
+import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating } from "../tensor/dtype";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
@@ -80,6 +82,10 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
     return reduce("crossEntropy", mul(sum(mul(logSoftmax(logits, dim), probs), dim), -1), options.reduction);
   }
   checkLabels("crossEntropy", logits, target);
+  if (!smoothing) {
+    const fused = fusedCrossEntropy(logits, target, options.reduction ?? "mean");
+    if (fused) return fused;
+  }
   if (smoothing) {
     const classes = logits.shape[logits.dim() - 1];
     const oneHotT = oneHot(target, classes).to(logits.dtype);
@@ -105,6 +111,26 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
     return [binaryRaw("mul", grad, reshape(g, batched ? [n, 1] : [1]), grad.dtype, "crossEntropy")];
   }, []);
   return reduce("crossEntropy", loss, options.reduction);
+}
+
+/**
+ * Mean or summed cross-entropy of float32 logits [N, C] on the wasm kernel: one pass per row computes the loss
+ * and (softmax − onehot)·scale, which backward multiplies by the incoming gradient. Null where it does not apply.
+ */
+function fusedCrossEntropy(logits: Tensor, target: Tensor, reduction: Reduction): Tensor | null {
+  if (reduction !== "mean" && reduction !== "sum") return null;
+  if (logits.dim() !== 2 || logits.dtype !== "float32" || logits.device !== "cpu" || getRuntime() === null) return null;
+  const [n, c] = logits.shape;
+  if (n === 0 || c === 0) return null;
+  const raw = backendOf(target).readSync(target._data);
+  const labels = raw instanceof Int32Array ? raw : Int32Array.from(raw);
+  const scale = reduction === "mean" ? 1 / n : 1;
+  const grad = logits.requiresGrad && isGradEnabled() ? alloc(logits.shape, "float32", logits.device) : null;
+  const total = wasmSoftmaxCrossEntropyF32(logits._data as Float32Array, labels, n, c, null, grad ? (grad._data as Float32Array) : null, scale);
+  const out = alloc([], "float32", logits.device);
+  out._data[0] = total * scale;
+  if (!grad) return out;
+  return record(out, "CrossEntropyBackward", [logits], (g) => [binaryRaw("mul", grad, g, "float32", "crossEntropy")], []);
 }
 
 /** nllLoss(logProbs [N, C], target [N]): minus the log-probability of each label. */

@@ -1,5 +1,5 @@
 import type { MatmulPlan } from "../backends/backend";
-import { record } from "../tensor/autograd";
+import { freshGrad, record } from "../tensor/autograd";
 import { isFloating, promoteTypes } from "../tensor/dtype";
 import { broadcastShapes, formatShape, numelOf, stridesOf } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
@@ -77,8 +77,8 @@ export function matmulND(a: Tensor, b: Tensor, transB = false, op = "matmul"): T
   const out = matmulRaw(a, b, false, transB, op);
   return record(out, "MmBackward", [a, b], (g, needs) => [
     // gA = g·op(b)ᵀ ; gB = aᵀ·g  (or gᵀ·a when b was transposed)
-    needs[0] ? sumTo(matmulRaw(g, b, false, !transB, op), a.shape) : null,
-    needs[1] ? sumTo(transB ? matmulRaw(g, a, true, false, op) : matmulRaw(a, g, true, false, op), b.shape) : null,
+    needs[0] ? freshGrad(sumTo(matmulRaw(g, b, false, !transB, op), a.shape)) : null,
+    needs[1] ? freshGrad(sumTo(transB ? matmulRaw(g, a, true, false, op) : matmulRaw(a, g, true, false, op), b.shape)) : null,
   ]);
 }
 

@@ -97,6 +97,18 @@ export function record(out: Tensor, name: string, inputs: readonly Tensor[], bac
   return out;
 }
 
+/**
+ * Gradients a backward function has just allocated and holds no other reference to (a matmul's gA/gB, a reduced
+ * bias gradient). A leaf whose grad is null takes such a gradient as is instead of copying it.
+ */
+const freshGrads = new WeakSet<Tensor>();
+
+/** @internal marks `t` as a new tensor that only the backward function returning it references; returns t. */
+export function freshGrad(t: Tensor): Tensor {
+  freshGrads.add(t);
+  return t;
+}
+
 /** Accumulates g into t.grad in place (allocating the first time, never aliasing g). */
 function accumulate(t: Tensor, g: Tensor): void {
   if (t.grad === null) t.grad = g.to(t.dtype).clone();
@@ -161,9 +173,11 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       grads.delete(node);
       if (!g) continue;
       const inGrads = node.apply(g);
-      node.edges.forEach((edge, j) => {
+      const edges = node.edges;
+      for (let j = 0; j < edges.length; j++) {
+        const edge = edges[j];
         const gi = inGrads[j];
-        if (!edge.needs || !gi) return;
+        if (!edge.needs || !gi) continue;
         if (!sameShape(gi.shape, edge.tensor.shape)) {
           throw new Error(
             `backward: internal error in ${node.name}: gradient of shape ${formatShape(gi.shape)} for an input of shape ${formatShape(edge.tensor.shape)}`,
@@ -173,13 +187,22 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
           const prev = grads.get(edge.node);
           grads.set(edge.node, prev ? prev.add(gi) : gi);
           if (edge.tensor._retainsGrad && edge.tensor.gradFn === edge.node) accumulate(edge.tensor, gi);
+        } else if (edge.tensor.grad === null && freshGrads.has(gi) && gi.dtype === edge.tensor.dtype && onlyOnce(inGrads, gi)) {
+          freshGrads.delete(gi);
+          edge.tensor.grad = gi;
         } else {
           accumulate(edge.tensor, gi);
         }
-      });
+      }
       if (!retainGraph) node.release();
     }
   } finally {
     gradEnabled = prevMode;
   }
+}
+
+function onlyOnce(list: readonly (Tensor | null | undefined)[], t: Tensor): boolean {
+  let count = 0;
+  for (const x of list) if (x === t) count++;
+  return count === 1;
 }

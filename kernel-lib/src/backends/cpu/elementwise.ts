@@ -63,7 +63,7 @@ const UNARY: Record<UnaryOp, string> = {
   ceil: "Math.ceil(x)",
   round: "(Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))",
   not: "(x ? 0 : 1)",
-  relu: "(x > 0 ? x : 0)",
+  relu: "(x > 0 || x !== x ? x : 0)", // NaN stays NaN (PyTorch, and the wasm kernel)
   sigmoid: "H.sigmoid(x)",
   tanh: "Math.tanh(x)",
   leakyRelu: "(x > 0 ? x : x * p0)",

@@ -8,7 +8,11 @@
  * through (row, column) strides, so A·Bᵀ and Aᵀ·B (what backward needs) cost the same as A·B.
  * The nest is blocked over k (KB) and n (NB) so the B panel stays in cache, and computes 4×4 tiles of C
  * in registers: 8 loads per 16 multiply-adds, and C is read and written once per k-block.
+ * float32 products go to the WebAssembly SIMD kernel when the runtime has one (float64 stays here).
  */
+import { wasmGemmF32 } from "./wasm/gemm";
+import { getRuntime } from "./wasm/runtime";
+
 export type FloatArray = Float32Array | Float64Array;
 
 const KB = 128; // k-block: the slice of op(B) rows kept hot
@@ -20,6 +24,10 @@ export function gemm(
   accumulate: boolean,
 ): void {
   if (m === 0 || n === 0) return;
+  if (k > 0 && c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && getRuntime()) {
+    wasmGemmF32(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+    return;
+  }
   // A(i, p) = a[aOffset + i * sai + p * sap]
   const sai = transA ? 1 : k;
   const sap = transA ? m : 1;

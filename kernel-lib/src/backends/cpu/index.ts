@@ -5,6 +5,18 @@ import { binary, unary, where } from "./elementwise";
 import { reduce, softmax } from "./reduce";
 import { gather, indexAdd, indexSelect, scatterAdd, strided } from "./indexing";
 import { FloatArray, gemm } from "./gemm";
+import { wasmReluBackwardF32, wasmReluF32 } from "./wasm/elementwise";
+import { getRuntime } from "./wasm/runtime";
+
+/**
+ * Below this many elements the TypeScript loop beats the wasm call with its copies (measured: relu at 768
+ * elements 0.69 µs TypeScript vs 0.59 µs wasm, at 120 elements 0.09 vs 0.30; 10x faster wasm at 65536).
+ */
+const WASM_ELEMENTWISE_MIN = 512;
+
+function useWasmF32(x: TypedArray, out: TypedArray): boolean {
+  return x instanceof Float32Array && out instanceof Float32Array && getRuntime() !== null;
+}
 
 function asFloat(op: string, x: TypedArray): FloatArray {
   if (x instanceof Float32Array || x instanceof Float64Array) return x;
@@ -25,8 +37,16 @@ export const cpuBackend: Backend = {
     else for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i];
   },
   strided,
-  unary: (op: UnaryOp, x, out, p0, p1) => unary(op, x, out, p0, p1),
-  binary: (op: BinaryOp, a, b, out, plan: BroadcastPlan, p0, p1) => binary(op, a, b, out, plan, p0, p1),
+  unary(op: UnaryOp, x, out, p0, p1) {
+    if (op === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
+    else unary(op, x, out, p0, p1);
+  },
+  binary(op: BinaryOp, a, b, out, plan: BroadcastPlan, p0, p1) {
+    if (op === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
+        a.length === out.length && b.length === out.length) {
+      wasmReluBackwardF32(a as Float32Array, b, out as Float32Array);
+    } else binary(op, a, b, out, plan, p0, p1);
+  },
   where,
   reduce: (op: ReduceOp, x, outer, size, inner, out) => reduce(op, x, outer, size, inner, out),
   softmax,

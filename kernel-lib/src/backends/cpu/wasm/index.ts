@@ -4,8 +4,8 @@ import { detectWasmSupport, getRuntime, setWasmMode, wasmMode, WasmMode } from "
 import { readyWorkerCount, shutdownThreads, startThreads } from "./threads";
 
 export { wasmGemmF32, wasmLinearF32, THREAD_MIN_MACS } from "./gemm";
-export { wasmSoftmaxCrossEntropyF32, wasmSgdStepF32, wasmAdamStepF32 } from "./training";
-export type { SgdOptions, AdamOptions } from "./training";
+export { wasmSoftmaxCrossEntropyF32, wasmSgdStepF32, wasmAdamStepF32, wasmAdamStepPrecomputedF32 } from "./training";
+export type { SgdOptions, AdamOptions, AdamCoefficients } from "./training";
 export { wasmReluF32, wasmReluBackwardF32, wasmAddBiasF32, wasmSumRowsF32 } from "./elementwise";
 export { gemmF32Ts } from "./fallback";
 export { setWasmMode, wasmMode, detectWasmSupport };

@@ -114,3 +114,47 @@ export function wasmAdamStepF32(param: F32, grad: F32, expAvg: F32, expAvgSq: F3
   expAvg.set(heap.subarray(mPtr >> 2, (mPtr >> 2) + n));
   expAvgSq.set(heap.subarray(vPtr >> 2, (vPtr >> 2) + n));
 }
+
+/** Adam/AdamW step coefficients as the optimizer precomputes them (float64; the kernel rounds them to float32). */
+export interface AdamCoefficients {
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  eps: number;
+  /** L2 decay added to the gradient (Adam); 0 for none */
+  weightDecay: number;
+  /** p *= shrink before the step (AdamW: 1 − lr·wd); 1 for none */
+  shrink: number;
+  /** lr / (1 − beta1^t) */
+  stepSize: number;
+  /** sqrt(1 − beta2^t) */
+  bc2Sqrt: number;
+}
+
+/**
+ * The same kernel as wasmAdamStepF32 with the bias corrections already computed (what optim's Adam passes).
+ * Returns false, changing nothing, when the runtime has no wasm kernels.
+ */
+export function wasmAdamStepPrecomputedF32(param: F32, grad: F32, expAvg: F32, expAvgSq: F32, c: AdamCoefficients): boolean {
+  const op = "wasmAdamStepPrecomputedF32";
+  const rt = getRuntime();
+  if (!rt) return false;
+  const n = checkSameLength(op, { param, grad, expAvg, expAvgSq });
+  if (c.weightDecay !== 0 && c.shrink !== 1) throw new Error(`${op}: give either weightDecay (Adam) or shrink (AdamW), not both`);
+  rt.resetArena();
+  const pPtr = rt.alloc(n * 4), gPtr = rt.alloc(n * 4), mPtr = rt.alloc(n * 4), vPtr = rt.alloc(n * 4);
+  rt.reserve();
+  const heap = rt.f32();
+  heap.set(param, pPtr >> 2);
+  heap.set(grad, gPtr >> 2);
+  heap.set(expAvg, mPtr >> 2);
+  heap.set(expAvgSq, vPtr >> 2);
+  // The kernel applies decay only when weightDecay != 0: AdamW passes a nonzero marker with decoupled = 1.
+  const decoupled = c.shrink !== 1;
+  rt.exports.adamStep(pPtr, gPtr, mPtr, vPtr, n, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps,
+    decoupled ? 1 : c.weightDecay, +decoupled, c.shrink, c.stepSize, c.bc2Sqrt);
+  param.set(heap.subarray(pPtr >> 2, (pPtr >> 2) + n));
+  expAvg.set(heap.subarray(mPtr >> 2, (mPtr >> 2) + n));
+  expAvgSq.set(heap.subarray(vPtr >> 2, (vPtr >> 2) + n));
+  return true;
+}
