@@ -39,6 +39,14 @@ describe("autograd engine", () => {
     expect(x.grad!.tolist()).toEqual([0, 0, 0, 3, 3]);
   });
 
+  it("options may be the only argument to backward", () => {
+    const x = torch.ones(2, { requiresGrad: true });
+    const y = x.mul(3).sum();
+    y.backward({ retainGraph: true });
+    y.backward();
+    expect(x.grad!.tolist()).toEqual([6, 6]);
+  });
+
   it("shared subexpressions and repeated inputs sum their gradients", () => {
     const x = torch.tensor([3], { requiresGrad: true });
     const u = x.mul(x); // x^2

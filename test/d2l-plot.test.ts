@@ -123,12 +123,15 @@ describe("static SVG", () => {
 });
 
 describe("ticks", () => {
-  it("use 1-2-2.5-5 steps and label decimals only as needed", () => {
+  it("use plotly's steps (2, 5 or 10 times a power of ten, rounded up) and decimals only as needed", () => {
     expect(niceStep(10, 5)).toBe(2);
-    expect(niceStep(1, 4)).toBe(0.25);
-    expect(axisTicks([-8.8, 8.8], "linear", 400, 70).map((t) => t.label)).toEqual(["-7.5", "-5.0", "-2.5", "0", "2.5", "5.0", "7.5"]);
-    expect(axisTicks([-8.8, 8.8], "linear", 560, 70).map((t) => t.label)).toEqual(["-8", "-6", "-4", "-2", "0", "2", "4", "6", "8"]);
-    expect(axisTicks([0.3, 0.9], "linear", 200, 40).map((t) => t.label)).toEqual(["0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"]);
+    expect(niceStep(10, 4)).toBe(5);
+    expect(niceStep(0.6, 6)).toBe(0.2);
+    // 440 px wide: 5.5 + 1 intervals wanted over 17.6 -> 2.7 -> 5
+    expect(axisTicks([-8.8, 8.8], "linear", 440, 80).map((t) => t.label)).toEqual(["-5", "0", "5"]);
+    // 190 px high: 4.75 + 1 intervals over 0.6 -> 0.104 -> 0.2
+    expect(axisTicks([0.3, 0.9], "linear", 190, 40).map((t) => t.label)).toEqual(["0.4", "0.6", "0.8"]);
+    expect(axisTicks([-0.02, 0.05], "linear", 500, 40).map((t) => t.label)).toEqual(["-0.02", "-0.01", "0", "0.01", "0.02", "0.03", "0.04", "0.05"]);
   });
 
   it("use decades on multi-decade log axes and 1-2-5 values within one decade", () => {

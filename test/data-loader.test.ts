@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Tensor } from "../kernel-lib/src/tensor/tensor";
 import { Generator, defaultGenerator } from "../kernel-lib/src/tensor/random";
 import { DataLoader, Dataset, Subset, TensorDataset, randomSplit } from "../kernel-lib/src/data/index";
+import { randperm } from "../kernel-lib/src/tensor/creation";
 
 /** X row i is [i, 10i + 0.5], y[i] = i; so every batch row tells which sample it is. */
 function toy(n: number): TensorDataset {
@@ -91,6 +92,13 @@ describe("DataLoader", () => {
     expect(epoch1.map((b) => b.length)).toEqual([6, 6, 6, 2]);
     expect(epoch2).not.toEqual(epoch1);
     expect(epoch1.flat()).not.toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it("draws the same order as torch.randperm after the same seed", () => {
+    defaultGenerator.manualSeed(11);
+    const perm = randperm(10).tolist();
+    defaultGenerator.manualSeed(11);
+    expect(labels(new DataLoader(toy(10), { batchSize: 10, shuffle: true }))[0]).toEqual(perm);
   });
 
   it("takes its own generator when given one", () => {

@@ -121,7 +121,8 @@ describe("safetensors format", () => {
   });
 
   it("refuses things that are not tensors with a hint", () => {
-    expect(() => save({ w: [1, 2] } as unknown as Record<string, Tensor>, join(dir, "bad"))).toThrow(/save: value for "w" is not a Tensor \(an array\)/);
+    expect(() => save({ w: new Date(0) } as unknown as Record<string, Tensor>, join(dir, "bad"))).toThrow(/save: cannot store Date at "w"/);
+    expect(() => encodeSafetensors({ w: [1, 2] } as unknown as Record<string, Tensor>)).toThrow(/save: value for "w" is not a Tensor \(an array\)/);
     class Net {}
     expect(() => save(new Net() as unknown as Tensor, join(dir, "bad"))).toThrow(/save: cannot save a Net; pass a state dict such as model.stateDict\(\)/);
   });
@@ -134,6 +135,40 @@ describe("safetensors format", () => {
     const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf-8"));
     expect(header["0.weight"]).toEqual({ dtype: "F32", shape: [2, 3], data_offsets: [0, 24] });
     expect(header.mask.dtype).toBe("BOOL");
+  });
+});
+
+describe("nested checkpoints", () => {
+  it("round-trip a model state dict, optimizer state and plain values", () => {
+    const w = Tensor.fromTypedArray(new Float32Array([1, 2]), [2]);
+    const m = Tensor.fromTypedArray(new Float32Array([0.5, 0.25]), [2]);
+    const checkpoint = {
+      model: { "0.weight": w },
+      optimizer: { state: { "0": { step: 3, expAvg: m } }, paramGroups: [{ lr: 0.01, betas: [0.9, 0.999], amsgrad: false, params: [0] }] },
+      epoch: 7,
+      note: "after epoch 7",
+      best: null,
+    };
+    const path = join(dir, "ckpt.safetensors");
+    save(checkpoint, path);
+    const back = load<typeof checkpoint>(path);
+    expect(back.epoch).toBe(7);
+    expect(back.note).toBe("after epoch 7");
+    expect(back.best).toBeNull();
+    expect(back.model["0.weight"].tolist()).toEqual([1, 2]);
+    expect(back.optimizer.state["0"].step).toBe(3);
+    expect(back.optimizer.state["0"].expAvg.tolist()).toEqual([0.5, 0.25]);
+    expect(back.optimizer.paramGroups).toEqual(checkpoint.optimizer.paramGroups);
+    // the tensors are ordinary safetensors entries under dotted names
+    const raw = decodeSafetensors(readFileSync(path));
+    expect(Object.keys(raw.tensors)).toEqual(["model.0.weight", "optimizer.state.0.expAvg"]);
+  });
+
+  it("rejects values a checkpoint cannot hold and clashing names", () => {
+    expect(() => save({ a: Tensor.fromTypedArray(new Float32Array(1), [1]), f: (() => 1) as unknown as number }, join(dir, "bad"))).toThrow(/save: cannot store function at "f"/);
+    expect(() => save({ x: NaN }, join(dir, "bad"))).toThrow(/cannot store NaN at "x"/);
+    const t1 = Tensor.fromTypedArray(new Float32Array(1), [1]);
+    expect(() => save({ "a.b": t1, a: { b: t1 }, n: 1 }, join(dir, "bad"))).toThrow(/two tensors would be stored under the same name "a.b"/);
   });
 });
 

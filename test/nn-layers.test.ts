@@ -86,6 +86,8 @@ describe("nn.init (statistics: the generator differs from PyTorch's, the distrib
     expectClose(s.variance, 2 / 1000, REL, "xavierUniform");
     init.xavierNormal_(w, 2);
     expectClose(stats(w).variance, 4 * (2 / 1000), REL, "xavierNormal gain 2");
+    init.xavierNormal_(w, { gain: 0.5 });
+    expectClose(stats(w).variance, 0.25 * (2 / 1000), REL, "xavierNormal { gain: 0.5 }");
   });
 
   it("normal_, uniform_, constant_, zeros_, ones_ and calculateGain", () => {
@@ -95,7 +97,10 @@ describe("nn.init (statistics: the generator differs from PyTorch's, the distrib
     const n = stats(w);
     expect(Math.abs(n.mean - 3)).toBeLessThan(0.01);
     expectClose(n.variance, 0.25, REL, "normal_");
-    init.uniform_(w, -2, 4);
+    init.normal_(w, { std: 0.01 });
+    expectClose(stats(w).variance, 1e-4, REL, "normal_({ std })");
+    expect(Math.abs(stats(w).mean)).toBeLessThan(1e-4);
+    init.uniform_(w, { a: -2, b: 4 });
     const u = stats(w);
     expect(u.min).toBeGreaterThanOrEqual(-2);
     expect(u.max).toBeLessThan(4);
@@ -121,6 +126,8 @@ describe("nn.init (statistics: the generator differs from PyTorch's, the distrib
     expect(() => init.xavierUniform_(empty(5))).toThrow(/fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions \(shape \[5\]\)/);
     expect(() => init.kaimingNormal_(empty(2, 2), { mode: "fan_avg" as "fan_in" })).toThrow(/mode must be "fan_in" or "fan_out", got "fan_avg"/);
     expect(() => init.calculateGain("swish" as "relu")).toThrow(/unsupported nonlinearity "swish"/);
+    expect(() => init.normal_(empty(2), 0, -1)).toThrow(/normal_: std must be >= 0, got -1/);
+    expect(() => init.uniform_(empty(2), 1, 0)).toThrow(/uniform_: the upper bound b=0 must be >= the lower bound a=1/);
   });
 
   it("apply(fn) re-initialises every Linear, as in the lectures' init_weights", () => {

@@ -99,6 +99,19 @@ describe("Sequential and ModuleList", () => {
     expect(list.namedParameters().map(([k]) => k)).toEqual(["1.weight", "1.bias"]);
   });
 
+  it("can be subclassed, as class MySequential extends nn.Sequential", () => {
+    class TwoLayer extends nn.Sequential {
+      constructor() {
+        super(new nn.Linear(2, 3), new nn.ReLU());
+      }
+    }
+    const net: nn.Sequential = new TwoLayer();
+    expect(net).toBeInstanceOf(nn.Sequential);
+    expect(net[0]).toBeInstanceOf(nn.Linear);
+    expect(net.forward(t([1, -1], [1, 2])).shape).toEqual([1, 3]);
+    expect(net.toString()).toBe("TwoLayer(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)");
+  });
+
   it("reject things that are not modules", () => {
     expect(() => new nn.Sequential(new nn.ReLU(), (() => 1) as unknown as nn.Module)).toThrow(/Sequential: argument 1 is not a Module \(function\)/);
   });
@@ -149,6 +162,7 @@ describe("Module behaviour", () => {
     expect(net[0].weight.tolist()).toEqual(before);
     net.to("cpu");
     expect(net[0].weight.dtype).toBe("float64");
+    expect(() => net.to("int32")).toThrow(/Sequential.to: modules only convert to floating dtypes \(float32, float64\), got int32/);
   });
 });
 

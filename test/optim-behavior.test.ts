@@ -128,4 +128,54 @@ describe("Optimizer mechanics", () => {
     expect(new optim.AdamW([w]).defaults.weightDecay).toBe(1e-2);
     expect(new optim.SGD([w]).defaults).toEqual({ lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false });
   });
+
+  it("stateDict uses PyTorch's layout and loadStateDict resumes training exactly", () => {
+    const grads = [[0.3, -0.2, 0.1], [0.1, 0.4, -0.5], [-0.2, 0.2, 0.3], [0.5, -0.1, 0.0], [0.05, 0.05, -0.3]];
+    for (const make of [
+      (ps: Tensor[]) => new optim.SGD(ps, { lr: 0.1, momentum: 0.9 }),
+      (ps: Tensor[]) => new optim.Adam(ps, { lr: 0.01, amsgrad: true }),
+      (ps: Tensor[]) => new optim.AdamW(ps, { lr: 0.01 }),
+    ]) {
+      const a = param([1, 2, 3]), b = param([0]);
+      const optA = make([a, b]);
+      for (const g of grads.slice(0, 3)) {
+        grad(a, g);
+        optA.step();
+      }
+      const sd = optA.stateDict();
+      expect(Object.keys(sd.state)).toEqual(["0"]); // b never had a gradient
+      expect(sd.paramGroups[0].params).toEqual([0, 1]);
+      expect(sd.paramGroups[0].lr).toBe(optA.paramGroups[0].lr);
+      const resumed = param(Array.from(a.dataSync()));
+      const optB = make([resumed, param([0])]);
+      optB.loadStateDict(sd);
+      for (const g of grads.slice(3)) {
+        grad(a, g);
+        optA.step();
+        grad(resumed, g);
+        optB.step();
+      }
+      expect(Array.from(resumed.dataSync())).toEqual(Array.from(a.dataSync()));
+    }
+    const sgd = new optim.SGD([param([1])], { lr: 0.1, momentum: 0.9 });
+    const w = sgd.paramGroups[0].params[0];
+    grad(w, [1]);
+    sgd.step();
+    const sd = sgd.stateDict();
+    expect(Object.keys(sd.state["0"])).toEqual(["momentumBuffer"]);
+    expect((sd.state["0"].momentumBuffer as Tensor).tolist()).toEqual([1]);
+    const adam = new optim.Adam([param([1])]);
+    grad(adam.paramGroups[0].params[0], [1]);
+    adam.step();
+    expect(Object.keys(adam.stateDict().state["0"])).toEqual(["step", "expAvg", "expAvgSq"]);
+    expect(adam.stateDict().state["0"].step).toBe(1);
+  });
+
+  it("loadStateDict explains a state dict from a different set of parameters", () => {
+    const opt = new optim.SGD([param([1]), param([2])], { lr: 0.1 });
+    const other = new optim.SGD([param([1])], { lr: 0.1 });
+    expect(() => opt.loadStateDict(other.stateDict())).toThrow(/SGD.loadStateDict: parameter group 0 has 1 parameters in the state dict but 2 here/);
+    const two = new optim.SGD([{ params: [param([1])] }, { params: [param([1])] }], { lr: 0.1 });
+    expect(() => opt.loadStateDict(two.stateDict())).toThrow(/the state dict has 2 parameter groups, this optimizer has 1/);
+  });
 });

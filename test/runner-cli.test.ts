@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { ensureWorkbookBuilt, FIXTURES, LooseNotebook, pidAlive, readJson, runWorkbook, startWorkbook, streamText, tempDir, waitFor } from "./runner-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanupTempDirs, ensureWorkbookBuilt, FIXTURES, LooseNotebook, pidAlive, readJson, runWorkbook, startWorkbook, streamText, tempDir, waitFor } from "./runner-helpers";
+
+afterAll(cleanupTempDirs);
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 
@@ -100,11 +102,11 @@ describe("workbook run: failures", () => {
   it("a cell past its timeout is reported and its kernel process is gone", async () => {
     const out = tempDir("wb-hang-");
     const pidFile = path.join(out, "kernel.pid");
-    const r = await runWorkbook(["run", fixture("hang.ipynb"), "--out", out, "--timeout", "3", "--quiet"], {
+    const r = await runWorkbook(["run", fixture("hang.ipynb"), "--out", out, "--timeout", "5", "--quiet"], {
       env: { ...process.env, KERNEL_PID_FILE: pidFile },
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/hang\.ipynb\s+timeout\s+1\/3\s+[\d.]+s\s+cell 1 `while \(true\) \{\}`: timed out after 3s \(cell timeout\)/);
+    expect(r.stderr).toMatch(/hang\.ipynb\s+timeout\s+1\/3\s+[\d.]+s\s+cell 1 `while \(true\) \{\}`: timed out after 5s \(cell timeout\)/);
     const pid = Number(fs.readFileSync(pidFile, "utf8"));
     expect(pid).toBeGreaterThan(0);
     expect(pidAlive(pid)).toBe(false);
@@ -139,10 +141,15 @@ describe("workbook run: failures", () => {
     });
     await waitFor("the kernel to write its pid", () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, "utf8") !== "");
     const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    // The kernel's connection folder, from its command line (Linux /proc; CI runs on Debian).
+    const argv = process.platform === "linux" ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0") : [];
+    const connectionDir = argv.length ? path.dirname(argv[argv.indexOf("--config-path") + 1]) : "";
+    if (connectionDir) expect(fs.existsSync(path.join(connectionDir, "connection.json"))).toBe(true);
     // Kill the runner while the kernel is idle between cells or early in the endless one.
     run.child.kill("SIGKILL");
     await run.done;
     await waitFor(`kernel ${pid} to exit after its runner died`, () => !pidAlive(pid), 15_000);
+    if (connectionDir) await waitFor("the kernel's connection folder to be removed", () => !fs.existsSync(connectionDir), 5_000);
   });
 
   it("a missing file, invalid JSON and a notebook for another kernel each get a one-line error", async () => {
@@ -167,6 +174,6 @@ describe("workbook run: failures", () => {
     expect(none.stderr).toContain("run: no notebooks given");
     const unknown = await runWorkbook(["frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe('workbook: unknown command "frobnicate" (commands: run, kernel, start, help)');
+    expect(unknown.stderr.trim()).toBe('workbook: unknown command "frobnicate" (commands: run, kernel, start, lab, help)');
   });
 });

@@ -86,8 +86,17 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 30
   }
 }
 
+const made: string[] = [];
+
+/** A fresh temporary folder, removed by cleanupTempDirs (call it in the test file's afterAll). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function cleanupTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export function readJson<T>(file: string): T {

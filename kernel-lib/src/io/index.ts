@@ -1,19 +1,24 @@
 import { readFileSync, writeFileSync } from "fs";
 import { Tensor } from "../tensor/tensor";
 import { StateDict, decodeSafetensors, encodeSafetensors } from "./safetensors";
+import { TREE_KEY, flattenTree, isPlainObject, unflattenTree } from "./tree";
 
 export type { StateDict } from "./safetensors";
 export { decodeSafetensors, encodeSafetensors } from "./safetensors";
 
-/** What torch.save accepts: a state dict (name to tensor), a Map of them, one tensor, or an array of tensors. */
-export type Saveable = StateDict | Map<string, Tensor> | Tensor | Tensor[];
+/** JSON-like values with tensors inside: `{ model: net.stateDict(), optimizer: opt.stateDict(), epoch: 3 }`. */
+export type Checkpoint = Tensor | number | string | boolean | null | Checkpoint[] | { [key: string]: Checkpoint };
+
+/** What torch.save accepts: a state dict (name to tensor), a Map of them, a tensor, an array, or a nested checkpoint. */
+export type Saveable = StateDict | Map<string, Tensor> | Tensor | Tensor[] | Checkpoint;
 
 // Recorded in the file's __metadata__ so load gives back a tensor or an array as d2l's examples expect.
 const CONTAINER_KEY = "kernel_lib_container";
 
 /**
  * torch.save: write tensors to `path` in the safetensors format (readable by Python's `safetensors.torch.load_file`).
- * A state dict keeps its keys; one tensor is stored under "tensor", an array under "0", "1", ...
+ * A state dict keeps its keys; one tensor is stored under "tensor", an array under "0", "1", ...; a nested
+ * object (a checkpoint with numbers and strings) stores its tensors under dotted paths and its shape in metadata.
  */
 export function save(obj: Saveable, path: string): void {
   let tensors: StateDict;
@@ -21,16 +26,20 @@ export function save(obj: Saveable, path: string): void {
   if (obj instanceof Tensor) {
     tensors = { tensor: obj };
     metadata = { [CONTAINER_KEY]: "tensor" };
-  } else if (Array.isArray(obj)) {
+  } else if (Array.isArray(obj) && obj.every((t) => t instanceof Tensor)) {
     tensors = {};
-    obj.forEach((t, i) => (tensors[String(i)] = t));
+    obj.forEach((t, i) => (tensors[String(i)] = t as Tensor));
     metadata = { [CONTAINER_KEY]: "list" };
   } else if (obj instanceof Map) {
     tensors = Object.fromEntries(obj);
-  } else if (typeof obj === "object" && obj !== null && Object.getPrototypeOf(obj) === Object.prototype) {
-    tensors = obj;
+  } else if (isPlainObject(obj) && Object.values(obj).every((v) => v instanceof Tensor)) {
+    tensors = obj as StateDict;
+  } else if (isPlainObject(obj) || Array.isArray(obj)) {
+    const flat = flattenTree("save", obj);
+    tensors = flat.tensors;
+    metadata = { [TREE_KEY]: flat.skeleton };
   } else {
-    const what = typeof obj === "object" && obj !== null ? (obj as object).constructor.name : typeof obj;
+    const what = typeof obj === "object" && obj !== null ? (obj as object).constructor.name : String(obj === null ? "null" : typeof obj);
     throw new Error(`save: cannot save a ${what}; pass a state dict such as model.stateDict(), a tensor or an array of tensors`);
   }
   writeFileSync(path, encodeSafetensors(tensors, metadata));
@@ -38,7 +47,7 @@ export function save(obj: Saveable, path: string): void {
 
 /**
  * torch.load: read a safetensors file written by torch.save or by Python's safetensors. Returns the state dict,
- * or the tensor / array of tensors that was saved; name the type you expect: `torch.load<torch.Tensor>("x-file")`.
+ * or the tensor / array / checkpoint that was saved; name the type you expect: `torch.load<torch.Tensor>("x-file")`.
  */
 export function load<T extends Saveable = StateDict>(path: string): T {
   let bytes: Uint8Array;
@@ -51,5 +60,7 @@ export function load<T extends Saveable = StateDict>(path: string): T {
   const container = metadata?.[CONTAINER_KEY];
   if (container === "tensor") return tensors.tensor as T;
   if (container === "list") return Object.keys(tensors).map((_, i) => tensors[String(i)]) as T;
+  const tree = metadata?.[TREE_KEY];
+  if (tree !== undefined) return unflattenTree(path, tree, tensors) as T;
   return tensors as T;
 }

@@ -47,6 +47,8 @@ export type Sequential<T extends readonly Module[] = Module[]> = SequentialModul
 
 export const Sequential = SequentialModule as unknown as {
   new <T extends Module[]>(...modules: T): Sequential<T>;
+  /** the signature `class MyNet extends nn.Sequential` resolves to */
+  new (...modules: Module[]): Sequential;
   readonly prototype: SequentialModule;
 };
 

@@ -46,12 +46,18 @@ export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut
   return { fanIn: tensor.shape[1] * receptive, fanOut: tensor.shape[0] * receptive };
 }
 
-export function uniform_(tensor: Tensor, a = 0, b = 1): Tensor {
-  return noGrad(() => tensor.uniform_(a, b));
+/** U(a, b): `uniform_(w, -0.1, 0.1)` or, as PyTorch's keywords, `uniform_(w, { a: -0.1, b: 0.1 })`. */
+export function uniform_(tensor: Tensor, a: number | { a?: number; b?: number } = 0, b = 1): Tensor {
+  const [lo, hi] = typeof a === "object" ? [a.a ?? 0, a.b ?? 1] : [a, b];
+  if (!(hi >= lo)) throw new Error(`uniform_: the upper bound b=${hi} must be >= the lower bound a=${lo}`);
+  return noGrad(() => tensor.uniform_(lo, hi));
 }
 
-export function normal_(tensor: Tensor, mean = 0, std = 1): Tensor {
-  return noGrad(() => tensor.normal_(mean, std));
+/** N(mean, std²): `normal_(w, 0, 0.01)` or, as PyTorch's keywords, `normal_(w, { std: 0.01 })`. */
+export function normal_(tensor: Tensor, mean: number | { mean?: number; std?: number } = 0, std = 1): Tensor {
+  const [mu, sigma] = typeof mean === "object" ? [mean.mean ?? 0, mean.std ?? 1] : [mean, std];
+  if (!(sigma >= 0)) throw new Error(`normal_: std must be >= 0, got ${sigma}`);
+  return noGrad(() => tensor.normal_(mu, sigma));
 }
 
 export function constant_(tensor: Tensor, val: number): Tensor {
@@ -67,14 +73,16 @@ export function ones_(tensor: Tensor): Tensor {
 }
 
 /** U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot and Bengio). */
-export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
+export function xavierUniform_(tensor: Tensor, gain: number | { gain?: number } = 1): Tensor {
+  if (typeof gain === "object") gain = gain.gain ?? 1;
   const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
   const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
   return uniform_(tensor, -a, a);
 }
 
 /** N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)). */
-export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
+export function xavierNormal_(tensor: Tensor, gain: number | { gain?: number } = 1): Tensor {
+  if (typeof gain === "object") gain = gain.gain ?? 1;
   const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
   return normal_(tensor, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }

@@ -1,5 +1,5 @@
 import { noGrad } from "../tensor/autograd";
-import type { DType } from "../tensor/dtype";
+import { DTYPES, DType, isFloating } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Device, Tensor } from "../tensor/tensor";
 import { Parameter } from "./parameter";
@@ -12,8 +12,6 @@ export interface IncompatibleKeys {
   unexpectedKeys: string[];
 }
 
-const DTYPE_NAMES: readonly string[] = ["float32", "float64", "int32", "uint8", "bool"];
-
 /**
  * torch.nn.Module. Subclass it, hold Parameters and sub-modules in fields (or in arrays of them), and define
  * `forward`. They are found the way PyTorch finds registered ones: a module's own parameters in definition
@@ -25,7 +23,6 @@ export class Module {
   training = true;
 
   /** The computation; every subclass defines it. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   forward(input: Tensor, ...rest: unknown[]): Tensor {
     throw new Error(
       `${this.constructor.name}.forward is not implemented: define forward(x: torch.Tensor): torch.Tensor in your Module subclass`,
@@ -117,10 +114,13 @@ export class Module {
    * Parameters are replaced by moved ones, so create the optimizer after calling this.
    */
   to(target: Device | DType): this {
-    const isDtype = DTYPE_NAMES.includes(target);
+    const isDtype = (DTYPES as readonly string[]).includes(target);
+    if (isDtype && !isFloating(target as DType)) {
+      throw new Error(`${this.constructor.name}.to: modules only convert to floating dtypes (float32, float64), got ${target}`);
+    }
     const moved = new Map<Parameter, Parameter>();
     const move = (p: Parameter): Parameter => {
-      if (isDtype ? p.dtype === target || !isFloatingDtype(p.dtype) : p.device === target) return p;
+      if (isDtype ? p.dtype === target || !isFloating(p.dtype) : p.device === target) return p;
       let q = moved.get(p);
       if (!q) {
         q = noGrad(() => new Parameter(p.to(target), p.requiresGrad));
@@ -207,10 +207,6 @@ export class Module {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
-}
-
-function isFloatingDtype(d: DType): boolean {
-  return d === "float32" || d === "float64";
 }
 
 function replaceParams(value: unknown, move: (p: Parameter) => Parameter, depth: number): unknown {

@@ -74,8 +74,7 @@ function checkLabels(op: string, logits: Tensor, target: Tensor): void {
 export function crossEntropy(logits: Tensor, target: Tensor, options: LossOptions & { labelSmoothing?: number } = {}): Tensor {
   checkFloat("crossEntropy", "input", logits);
   const smoothing = options.labelSmoothing ?? 0;
-  if (target instanceof Tensor && isFloating(target.dtype)) {
-    checkSameShape("crossEntropy", logits, target);
+  if (target instanceof Tensor && isFloating(target.dtype) && sameShape(target.shape, logits.shape)) {
     const dim = logits.dim() === 1 ? 0 : 1;
     const probs = smoothing ? add(mul(target, 1 - smoothing), smoothing / logits.shape[dim]) : target;
     return reduce("crossEntropy", mul(sum(mul(logSoftmax(logits, dim), probs), dim), -1), options.reduction);

@@ -1,6 +1,7 @@
 import type { TypedArray } from "../tensor/dtype";
 import { allocate } from "../tensor/dtype";
-import { Optimizer, ParamGroup, ParamsArg, checkNonNegative, rounder } from "./optimizer";
+import { AdamArgs, adamF32, adamF64 } from "./kernels";
+import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface AdamOptions {
   lr?: number;
@@ -13,46 +14,12 @@ export interface AdamOptions {
 
 type AdamHyper = Required<AdamOptions>;
 
-interface AdamState {
+type AdamState = {
   step: number;
   expAvg: TypedArray;
   expAvgSq: TypedArray;
   maxExpAvgSq: TypedArray | null;
-}
-
-/**
- * PyTorch's Adam update for one parameter, as one fused pass. `decoupled` is AdamW: p *= 1 - lr·wd first,
- * instead of adding wd·p to the gradient.
- */
-function adamUpdate(param: TypedArray, grad: TypedArray, s: AdamState, h: AdamHyper, decoupled: boolean): void {
-  const r = rounder(param);
-  s.step += 1;
-  const [beta1, beta2] = h.betas;
-  const b1 = r(beta1), b2 = r(beta2), c1 = r(1 - beta1), c2 = r(1 - beta2);
-  const stepSize = r(h.lr / (1 - beta1 ** s.step));
-  const bc2Sqrt = r(Math.sqrt(1 - beta2 ** s.step));
-  const eps = r(h.eps);
-  const wd = decoupled ? 0 : r(h.weightDecay);
-  const shrink = decoupled ? r(1 - h.lr * h.weightDecay) : 1;
-  const sign = h.maximize ? -1 : 1;
-  const { expAvg: m, expAvgSq: v, maxExpAvgSq: vmax } = s;
-  for (let i = 0, n = param.length; i < n; i++) {
-    let p = param[i];
-    if (shrink !== 1) p = r(p * shrink);
-    const g = wd !== 0 ? r(sign * grad[i] + wd * p) : sign * grad[i];
-    const mi = r(r(m[i] * b1) + c1 * g);
-    const vi = r(r(v[i] * b2) + r(r(c2 * g) * g));
-    m[i] = mi;
-    v[i] = vi;
-    let second = vi;
-    if (vmax) {
-      second = vmax[i] > vi ? vmax[i] : vi;
-      vmax[i] = second;
-    }
-    const denom = r(r(r(Math.sqrt(second)) / bc2Sqrt) + eps);
-    param[i] = r(p - r(r(stepSize * mi) / denom));
-  }
-}
+};
 
 abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   protected abstract readonly decoupled: boolean;
@@ -67,6 +34,10 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
     });
   }
 
+  protected override completeState(s: ParamState): ParamState {
+    return { maxExpAvgSq: null, ...s };
+  }
+
   protected updateGroup(group: ParamGroup<AdamHyper>): void {
     for (const p of group.params) {
       const a = this.arrays(p);
@@ -77,7 +48,22 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
         s = { step: 0, expAvg: allocate(p.dtype, n), expAvgSq: allocate(p.dtype, n), maxExpAvgSq: group.amsgrad ? allocate(p.dtype, n) : null };
         this.state.set(p, s);
       }
-      adamUpdate(a.param, a.grad, s, group, this.decoupled);
+      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = allocate(p.dtype, a.param.length);
+      s.step += 1;
+      const [beta1, beta2] = group.betas;
+      const args: AdamArgs = {
+        beta1, beta2,
+        stepSize: group.lr / (1 - beta1 ** s.step),
+        bc2Sqrt: Math.sqrt(1 - beta2 ** s.step),
+        eps: group.eps,
+        weightDecay: this.decoupled ? 0 : group.weightDecay,
+        shrink: this.decoupled ? 1 - group.lr * group.weightDecay : 1,
+        sign: group.maximize ? -1 : 1,
+        m: s.expAvg as Float32Array | Float64Array, v: s.expAvgSq as Float32Array | Float64Array,
+        vmax: s.maxExpAvgSq as Float32Array | Float64Array | null,
+      };
+      if (a.param instanceof Float32Array) adamF32(a.param, a.grad as Float32Array, args);
+      else adamF64(a.param as Float64Array, a.grad as Float64Array, args);
     }
   }
 }

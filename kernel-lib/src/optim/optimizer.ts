@@ -1,4 +1,4 @@
-import type { TypedArray } from "../tensor/dtype";
+import { TypedArray, allocate } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 
@@ -8,11 +8,26 @@ export type ParamGroup<H> = H & { params: Tensor[] };
 /** What an optimizer takes: parameters, or groups of them each with optional hyper-parameter overrides. */
 export type ParamsArg<H> = Iterable<Tensor> | (Partial<H> & { params: Iterable<Tensor> })[];
 
+/** Per-parameter state: named arrays shaped like the parameter, and counters. */
+export type ParamState = Record<string, TypedArray | number | null>;
+
+/**
+ * PyTorch's optimizer state_dict layout: state by parameter position (counting through the groups), and the
+ * groups' hyper-parameters with `params` replaced by those positions.
+ */
+export type OptimizerStateDict = {
+  state: Record<string, Record<string, Tensor | number>>;
+  paramGroups: Record<string, HyperValue>[];
+};
+
+/** A hyper-parameter's value in a state dict (`params` holds parameter positions). */
+export type HyperValue = number | boolean | string | null | number[];
+
 /**
  * torch.optim.Optimizer. Subclasses implement `updateGroup`, which changes each parameter in place with one
  * fused pass over its typed arrays (no autograd, no per-element allocation).
  */
-export abstract class Optimizer<H extends object, S = unknown> {
+export abstract class Optimizer<H extends object, S extends ParamState = ParamState> {
   readonly paramGroups: ParamGroup<H>[] = [];
   readonly defaults: H;
   /** Per-parameter state (momentum buffers, moment estimates). */
@@ -67,6 +82,77 @@ export abstract class Optimizer<H extends object, S = unknown> {
     }
   }
 
+  /** The state as PyTorch lays it out (arrays as tensors sharing this optimizer's storage). */
+  stateDict(): OptimizerStateDict {
+    const state: OptimizerStateDict["state"] = {};
+    const paramGroups: Record<string, HyperValue>[] = [];
+    let index = 0;
+    for (const group of this.paramGroups) {
+      const ids: number[] = [];
+      for (const p of group.params) {
+        const s = this.state.get(p);
+        if (s) {
+          const entry: Record<string, Tensor | number> = {};
+          for (const [k, v] of Object.entries(s)) {
+            if (typeof v === "number") entry[k] = v;
+            else if (v !== null) entry[k] = Tensor.fromTypedArray(v, p.shape, p.dtype);
+          }
+          state[String(index)] = entry;
+        }
+        ids.push(index++);
+      }
+      paramGroups.push({ ...group, params: ids } as unknown as Record<string, HyperValue>);
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores hyper-parameters and state saved by stateDict() from an optimizer over the same parameters. */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const op = `${this.name}.loadStateDict`;
+    const groups = stateDict.paramGroups;
+    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
+      throw new Error(`${op}: the state dict has ${Array.isArray(groups) ? groups.length : "no"} parameter groups, this optimizer has ${this.paramGroups.length}`);
+    }
+    groups.forEach((g, i) => {
+      const n = Array.isArray(g.params) ? g.params.length : -1;
+      if (n !== this.paramGroups[i].params.length) {
+        throw new Error(`${op}: parameter group ${i} has ${n} parameters in the state dict but ${this.paramGroups[i].params.length} here`);
+      }
+    });
+    const loaded = new Map<Tensor, S>();
+    groups.forEach((g, i) => {
+      (g.params as number[]).forEach((id, j) => {
+        const entry = stateDict.state[String(id)];
+        if (entry === undefined) return;
+        const p = this.paramGroups[i].params[j];
+        const s: ParamState = {};
+        for (const [k, v] of Object.entries(entry)) {
+          if (typeof v === "number") s[k] = v;
+          else if (v instanceof Tensor) {
+            if (v.numel() !== p.numel()) {
+              throw new Error(`${op}: state "${k}" of parameter ${id} has shape ${formatShape(v.shape)} but the parameter has ${formatShape(p.shape)}`);
+            }
+            const a = allocate(p.dtype, p.numel());
+            a.set(v.dataSync());
+            s[k] = a;
+          }
+        }
+        loaded.set(p, this.completeState(s) as S);
+      });
+    });
+    groups.forEach((g, i) => {
+      const { params: _ids, ...hyper } = g;
+      Object.assign(this.paramGroups[i], hyper, { params: this.paramGroups[i].params });
+    });
+    this.state.clear();
+    for (const [p, s] of loaded) this.state.set(p, s);
+  }
+
+  /** Fills state entries a saved dict may lack (e.g. Adam's maxExpAvgSq without amsgrad). */
+  protected completeState(s: ParamState): ParamState {
+    return s;
+  }
+
   /** The storage to update and the gradient to read for `p`, or null when p has no gradient yet. */
   protected arrays(p: Tensor): { param: TypedArray; grad: TypedArray } | null {
     const g = p.grad;
@@ -84,13 +170,4 @@ export abstract class Optimizer<H extends object, S = unknown> {
 
 export function checkNonNegative(op: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !(value >= 0)) throw new Error(`${op}: invalid ${name}: ${String(value)} (must be a number >= 0)`);
-}
-
-/** Math.fround for float32 storage, identity for float64: PyTorch rounds every intermediate to the tensor's dtype. */
-export function rounder(a: TypedArray): (x: number) => number {
-  return a instanceof Float32Array ? Math.fround : identity;
-}
-
-function identity(x: number): number {
-  return x;
 }

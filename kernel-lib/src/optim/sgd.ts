@@ -1,6 +1,7 @@
 import type { TypedArray } from "../tensor/dtype";
 import { allocate } from "../tensor/dtype";
-import { Optimizer, ParamGroup, ParamsArg, checkNonNegative, rounder } from "./optimizer";
+import { SGDArgs, sgdF32, sgdF64 } from "./kernels";
+import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface SGDOptions {
   lr?: number;
@@ -43,33 +44,23 @@ export class SGD extends Optimizer<SGDHyper, { momentumBuffer: TypedArray }> {
     for (const p of group.params) {
       const a = this.arrays(p);
       if (!a) continue;
-      const { param, grad } = a;
-      const r = rounder(param);
-      const lr = r(group.lr), wd = r(group.weightDecay), mom = r(group.momentum), keep = r(1 - group.dampening);
-      const sign = group.maximize ? -1 : 1;
-      const n = param.length;
-      if (group.momentum === 0) {
-        for (let i = 0; i < n; i++) {
-          const d = wd !== 0 ? r(sign * grad[i] + wd * param[i]) : sign * grad[i];
-          param[i] = r(param[i] - lr * d);
+      let buf: TypedArray | null = null;
+      let first = false;
+      if (group.momentum !== 0) {
+        let state = this.state.get(p);
+        first = state === undefined;
+        if (!state) {
+          state = { momentumBuffer: allocate(p.dtype, a.param.length) };
+          this.state.set(p, state);
         }
-        continue;
+        buf = state.momentumBuffer;
       }
-      let state = this.state.get(p);
-      const first = state === undefined;
-      if (!state) {
-        state = { momentumBuffer: allocate(p.dtype, n) };
-        this.state.set(p, state);
-      }
-      const buf = state.momentumBuffer;
-      const nesterov = group.nesterov;
-      for (let i = 0; i < n; i++) {
-        let d = wd !== 0 ? r(sign * grad[i] + wd * param[i]) : sign * grad[i];
-        const b = first ? d : r(r(buf[i] * mom) + keep * d);
-        buf[i] = b;
-        d = nesterov ? r(d + mom * b) : b;
-        param[i] = r(param[i] - lr * d);
-      }
+      const args: SGDArgs = {
+        lr: group.lr, weightDecay: group.weightDecay, momentum: group.momentum, keep: 1 - group.dampening,
+        nesterov: group.nesterov, sign: group.maximize ? -1 : 1, buf: buf as Float32Array | Float64Array | null, first,
+      };
+      if (a.param instanceof Float32Array) sgdF32(a.param, a.grad as Float32Array, args);
+      else sgdF64(a.param as Float64Array, a.grad as Float64Array, args);
     }
   }
 }

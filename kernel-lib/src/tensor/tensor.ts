@@ -160,8 +160,16 @@ export class Tensor {
     this._retainsGrad = true;
     return this;
   }
-  /** Computes gradients of this tensor with respect to the graph's leaves and accumulates them into their .grad. */
-  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+  /**
+   * Computes gradients of this tensor with respect to the graph's leaves and accumulates them into their .grad.
+   * `y.backward()` for a scalar, `y.backward(gradient)` otherwise; options may also come first:
+   * `y.backward({ retainGraph: true })`.
+   */
+  backward(gradient?: Tensor | { retainGraph?: boolean }, options: { retainGraph?: boolean } = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      runBackward(this, undefined, gradient.retainGraph ?? false);
+      return;
+    }
     runBackward(this, gradient, options.retainGraph ?? false);
   }
   /** A tensor sharing this storage, cut off from the graph. */

@@ -1,5 +1,6 @@
 import { UsageError } from "./args";
 import { KERNEL_USAGE, kernelCommand } from "./commands/kernel";
+import { LAB_USAGE, labCommand } from "./commands/lab";
 import { RUN_USAGE, runCommand } from "./commands/run";
 import { START_USAGE, startCommand } from "./commands/start";
 import { NotebookError } from "./notebook-io";
@@ -9,6 +10,7 @@ export const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => 
   run: { usage: RUN_USAGE, run: runCommand },
   kernel: { usage: KERNEL_USAGE, run: kernelCommand },
   start: { usage: START_USAGE, run: startCommand },
+  lab: { usage: LAB_USAGE, run: labCommand },
 };
 
 export function usage(): string {

@@ -1,7 +1,7 @@
 import { ExecuteResult, ExecuteStatus, formatSeconds, Kernel, KernelOptions } from "./kernel";
 import { CodeCell, firstLine, Notebook, Output, sourceText } from "./notebook-types";
 import { OutputCollector } from "./outputs";
-import { injectParameters, Parameters } from "./parameters";
+import { injectParameters, Parameters, quickParameters } from "./parameters";
 
 export type CellStatus = ExecuteStatus | "skipped";
 /** kernel-failed: the kernel did not start, so no cell ran. */
@@ -10,9 +10,11 @@ export type NotebookStatus = ExecuteStatus | "kernel-failed";
 export interface ExecuteNotebookOptions extends KernelOptions {
   /** Values for the parameters cell (see parameters.ts). */
   parameters?: Parameters;
+  /** Inject the notebook's quick-mode values (metadata.workbook.quick) first; `parameters` override them. */
+  quick?: boolean;
   /** Limit per cell in milliseconds (0/undefined: none). */
   cellTimeoutMs?: number;
-  /** Limit for all cells together in milliseconds (0/undefined: none). */
+  /** Limit for all cells together in milliseconds, counted once the kernel is up (0/undefined: none). */
   notebookTimeoutMs?: number;
   /** Stop at the first failing cell (default true). With false, later cells still run while the kernel lives. */
   stopOnError?: boolean;
@@ -73,7 +75,12 @@ export interface NotebookRun {
  */
 export async function executeNotebook(source: Notebook, options: ExecuteNotebookOptions = {}): Promise<NotebookRun> {
   const started = Date.now();
-  const nb = prepare(injectParameters(source, options.parameters ?? {}, options.name));
+  const parameters: Parameters = {
+    ...(options.quick ? quickParameters(source, options.name) : {}),
+    ...(options.parameters ?? {}),
+  };
+  const nb = prepare(injectParameters(source, parameters, options.name));
+  const quickConfig = (source.metadata.workbook as { quick?: Parameters } | undefined)?.quick;
   const code = nb.cells
     .map((cell, index) => ({ cell, index }))
     .filter((x): x is { cell: CodeCell; index: number } => x.cell.cell_type === "code" && sourceText(x.cell.source).trim() !== "");
@@ -88,9 +95,10 @@ export async function executeNotebook(source: Notebook, options: ExecuteNotebook
   const finish = (failure?: NotebookFailure): NotebookRun => {
     const status: NotebookStatus = failure ? failure.status : "ok";
     nb.metadata.workbook = {
+      ...(quickConfig ? { quick: quickConfig } : {}),
       status,
       elapsed_s: Math.round((Date.now() - started) / 100) / 10,
-      ...(options.parameters && Object.keys(options.parameters).length ? { parameters: options.parameters } : {}),
+      ...(Object.keys(parameters).length ? { parameters } : {}),
       ...(failure ? { failed_cell: failure.index, message: failure.message } : {}),
     };
     return { notebook: nb, status, cells, failure, elapsedMs: Date.now() - started };
@@ -105,7 +113,8 @@ export async function executeNotebook(source: Notebook, options: ExecuteNotebook
   }
 
   const collector = new OutputCollector();
-  const deadline = options.notebookTimeoutMs ? started + options.notebookTimeoutMs : Infinity;
+  // The notebook limit covers its cells; starting the kernel has its own limit (startTimeoutMs).
+  const deadline = options.notebookTimeoutMs ? Date.now() + options.notebookTimeoutMs : Infinity;
   let failure: NotebookFailure | undefined;
   try {
     for (let i = 0; i < code.length; i++) {

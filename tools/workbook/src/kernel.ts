@@ -111,7 +111,7 @@ export class Kernel {
       detached: process.platform !== "win32",
     });
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
-    if (child.pid) watchKernel(child.pid);
+    if (child.pid) watchKernel(child.pid, dir);
     const kernel = new Kernel(child, info, dir);
     live.add(kernel);
     installExitHook();
@@ -364,37 +364,48 @@ export class Kernel {
   }
 
   /**
-   * Sends kernel_info_request until the reply arrives and the kernel's status for it shows up on iopub
-   * (a SUB socket only receives messages published after its subscription reached the kernel).
+   * Sends kernel_info_request every second until one is answered on shell and the kernel's status for one
+   * of them shows up on iopub (a SUB socket only receives what is published after its subscription reached
+   * the kernel). Answers to any earlier request count: a kernel still warming up answers them late.
    */
   private async waitReady(timeoutMs: number, failed: Promise<Error>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const ids: string[] = [];
+    let replied = false;
+    let published = false;
     let failure: Error | undefined;
-    void failed.then((e) => (failure = e));
-    while (Date.now() < deadline) {
-      if (failure) throw failure;
-      const msg = newMessage("kernel_info_request", {}, this.session);
-      const id = msg.header.msg_id;
-      let seen!: () => void;
-      const onIopub = new Promise<void>((r) => (seen = r));
-      this.iopubHandlers.set(id, () => seen());
-      const reply = new Promise<JupyterMessage>((r) => this.replyWaiters.set(id, r));
-      try {
+    let wake: () => void = () => undefined;
+    void failed.then((e) => {
+      failure = e;
+      wake();
+    });
+    const deadline = Date.now() + timeoutMs;
+    try {
+      while (!(replied && published)) {
+        if (failure) throw failure;
+        if (Date.now() >= deadline) throw new Error(`kernel did not answer within ${formatSeconds(timeoutMs)}${this.tailForMessage()}`);
+        const msg = newMessage("kernel_info_request", {}, this.session);
+        const id = msg.header.msg_id;
+        ids.push(id);
+        this.replyWaiters.set(id, () => {
+          replied = true;
+          wake();
+        });
+        this.iopubHandlers.set(id, () => {
+          published = true;
+          wake();
+        });
         await this.send("shell", msg);
-        const wait = Math.min(2000, Math.max(1, deadline - Date.now()));
-        const ok = await Promise.race([
-          Promise.all([reply, onIopub]).then(() => true),
-          failed.then(() => false),
-          new Promise<boolean>((r) => setTimeout(() => r(false), wait).unref()),
-        ]);
-        if (ok) return;
-      } finally {
-        this.iopubHandlers.delete(id);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, Math.min(1000, Math.max(1, deadline - Date.now()))).unref();
+        });
+      }
+    } finally {
+      for (const id of ids) {
         this.replyWaiters.delete(id);
+        this.iopubHandlers.delete(id);
       }
     }
-    if (failure) throw failure;
-    throw new Error(`kernel did not answer within ${formatSeconds(timeoutMs)}${this.tailForMessage()}`);
   }
 }
 

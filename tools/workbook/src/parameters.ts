@@ -49,6 +49,24 @@ export function declaredParameters(source: string): Declaration[] {
   return found;
 }
 
+/**
+ * Quick-mode values a notebook keeps in its metadata (`metadata.workbook.quick`, e.g. `{"numEpochs": 1}`):
+ * `workbook run --quick` injects them like --set, so tests run small while students see the lecture's sizes.
+ */
+export function quickParameters(nb: Notebook, file = "notebook"): Parameters {
+  const workbook = nb.metadata.workbook;
+  if (workbook === undefined) return {};
+  if (typeof workbook !== "object" || workbook === null || Array.isArray(workbook)) {
+    throw new NotebookError(`${file}: metadata.workbook must be an object`);
+  }
+  const quick = (workbook as Record<string, unknown>).quick;
+  if (quick === undefined) return {};
+  if (typeof quick !== "object" || quick === null || Array.isArray(quick)) {
+    throw new NotebookError(`${file}: metadata.workbook.quick must be an object of parameter values, got ${JSON.stringify(quick)}`);
+  }
+  return quick as Parameters;
+}
+
 /** The parameters the notebook declares (empty when it has no parameters cell). */
 export function notebookParameters(nb: Notebook): Declaration[] {
   const cell = nb.cells.find((c) => c.cell_type === "code" && hasTag(c, PARAMETERS_TAG));

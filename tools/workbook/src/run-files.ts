@@ -11,6 +11,8 @@ export interface RunFilesOptions {
   /** Overwrite each input with its executed version. */
   inplace?: boolean;
   parameters?: Parameters;
+  /** Inject each notebook's quick-mode values (metadata.workbook.quick) before `parameters`. */
+  quick?: boolean;
   cellTimeoutMs?: number;
   notebookTimeoutMs?: number;
   /** Notebooks run at the same time, each on its own kernel (default: number of cores). */
@@ -74,6 +76,7 @@ async function runOne(file: string, outDir: string | undefined, options: RunFile
       cwd: path.dirname(path.resolve(file)),
       env: options.env,
       parameters: options.parameters,
+      quick: options.quick,
       cellTimeoutMs: options.cellTimeoutMs,
       notebookTimeoutMs: options.notebookTimeoutMs,
       signal: options.signal,

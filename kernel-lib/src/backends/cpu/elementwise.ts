@@ -113,7 +113,7 @@ const BINARY: Record<BinaryOp, string> = {
   mishGrad:
     "a * (function (x) { const t = Math.tanh(H.softplus(x, 1, 20));" +
     " return t + x * (1 - t * t) * H.sigmoid(x); })(b)",
-  softplusGrad: "(b * p0 > 20 ? a : a * H.sigmoid(b * p0))",
+  softplusGrad: "(b * p0 > p1 ? a : a * H.sigmoid(b * p0))",
   softsignGrad: "a / ((1 + Math.abs(b)) * (1 + Math.abs(b)))",
   logsigmoidGrad: "a * (1 - H.sigmoid(b))",
   absGrad: "(b > 0 ? a : b < 0 ? -a : 0)",

@@ -4,17 +4,15 @@
  *   C[m×n] (+)= op(A) · op(B),  op(A) = transA ? Aᵀ : A,  all row-major and contiguous:
  *   A is m×k (k×m if transA), B is k×n (n×k if transB), C is m×n, each starting at its offset.
  *
- * Two loop shapes cover the four cases without materializing a transpose:
- *   - B not transposed (A·B, Aᵀ·B): rank-4 row updates, C[i..i+3, j] += A(i..i+3, p) · B[p, j],
- *     streaming rows of B and C; blocked over p and j so the B panel stays in cache.
- *   - B transposed (A·Bᵀ, Aᵀ·Bᵀ): dot products of a row of op(A) with four rows of B at a time,
- *     blocked over j so the B rows stay in cache while every row of A passes them.
+ * One loop nest covers the four cases without materializing a transpose: op(A) and op(B) are read
+ * through (row, column) strides, so A·Bᵀ and Aᵀ·B (what backward needs) cost the same as A·B.
+ * The nest is blocked over k (KB) and n (NB) so the B panel stays in cache, and computes 4×4 tiles of C
+ * in registers: 8 loads per 16 multiply-adds, and C is read and written once per k-block.
  */
 export type FloatArray = Float32Array | Float64Array;
 
-const KB = 128; // p-block: rows of B kept hot in the rank-4 update path
-const NB = 512; // j-block: columns of C touched per pass
-const JB = 64; // rows of Bᵀ kept hot in the dot-product path
+const KB = 128; // k-block: the slice of op(B) rows kept hot
+const NB = 256; // n-block: columns of C touched per pass
 
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -29,78 +27,58 @@ export function gemm(
     if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
     return;
   }
-  if (transB) dotProducts(m, n, k, a, aOffset, sai, sap, b, bOffset, c, cOffset, accumulate);
-  else rowUpdates(m, n, k, a, aOffset, sai, sap, b, bOffset, c, cOffset, accumulate);
+  // B(p, j) = b[bOffset + p * sbp + j * sbj]
+  const sbp = transB ? 1 : n;
+  const sbj = transB ? k : 1;
+  tiled(m, n, k, a, aOffset, sai, sap, b, bOffset, sbp, sbj, c, cOffset, accumulate);
 }
 
-function rowUpdates(
+function tiled(
   m: number, n: number, k: number, a: FloatArray, aOff: number, sai: number, sap: number,
-  b: FloatArray, bOff: number, c: FloatArray, cOff: number, accumulate: boolean,
+  b: FloatArray, bOff: number, sbp: number, sbj: number, c: FloatArray, cOff: number, accumulate: boolean,
 ): void {
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
   for (let p0 = 0; p0 < k; p0 += KB) {
     const p1 = Math.min(k, p0 + KB);
     for (let j0 = 0; j0 < n; j0 += NB) {
-      const j1 = Math.min(n, j0 + NB);
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const c0 = cOff + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-        for (let p = p0; p < p1; p++) {
-          const ap = aOff + i * sai + p * sap;
-          const x0 = a[ap], x1 = a[ap + sai], x2 = a[ap + 2 * sai], x3 = a[ap + 3 * sai];
-          const bp = bOff + p * n;
-          for (let j = j0; j < j1; j++) {
-            const y = b[bp + j];
-            c[c0 + j] += x0 * y;
-            c[c1 + j] += x1 * y;
-            c[c2 + j] += x2 * y;
-            c[c3 + j] += x3 * y;
+      const j1 = Math.min(n4, j0 + NB);
+      // 4x4 register tiles: 8 loads per 16 multiply-adds, C touched once per p-block
+      for (let i = 0; i < m4; i += 4) {
+        const r0 = cOff + i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+        const ai = aOff + i * sai;
+        for (let j = j0; j < j1; j += 4) {
+          let c00 = c[r0 + j], c01 = c[r0 + j + 1], c02 = c[r0 + j + 2], c03 = c[r0 + j + 3];
+          let c10 = c[r1 + j], c11 = c[r1 + j + 1], c12 = c[r1 + j + 2], c13 = c[r1 + j + 3];
+          let c20 = c[r2 + j], c21 = c[r2 + j + 1], c22 = c[r2 + j + 2], c23 = c[r2 + j + 3];
+          let c30 = c[r3 + j], c31 = c[r3 + j + 1], c32 = c[r3 + j + 2], c33 = c[r3 + j + 3];
+          for (let p = p0; p < p1; p++) {
+            const ap = ai + p * sap;
+            const x0 = a[ap], x1 = a[ap + sai], x2 = a[ap + 2 * sai], x3 = a[ap + 3 * sai];
+            const bp = bOff + p * sbp + j * sbj;
+            const y0 = b[bp], y1 = b[bp + sbj], y2 = b[bp + 2 * sbj], y3 = b[bp + 3 * sbj];
+            c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+            c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+            c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+            c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
           }
-        }
-      }
-      for (; i < m; i++) {
-        const c0 = cOff + i * n;
-        for (let p = p0; p < p1; p++) {
-          const x0 = a[aOff + i * sai + p * sap];
-          const bp = bOff + p * n;
-          for (let j = j0; j < j1; j++) c[c0 + j] += x0 * b[bp + j];
+          c[r0 + j] = c00; c[r0 + j + 1] = c01; c[r0 + j + 2] = c02; c[r0 + j + 3] = c03;
+          c[r1 + j] = c10; c[r1 + j + 1] = c11; c[r1 + j + 2] = c12; c[r1 + j + 3] = c13;
+          c[r2 + j] = c20; c[r2 + j + 1] = c21; c[r2 + j + 2] = c22; c[r2 + j + 3] = c23;
+          c[r3 + j] = c30; c[r3 + j + 1] = c31; c[r3 + j + 2] = c32; c[r3 + j + 3] = c33;
         }
       }
     }
-  }
-}
-
-function dotProducts(
-  m: number, n: number, k: number, a: FloatArray, aOff: number, sai: number, sap: number,
-  b: FloatArray, bOff: number, c: FloatArray, cOff: number, accumulate: boolean,
-): void {
-  for (let j0 = 0; j0 < n; j0 += JB) {
-    const j1 = Math.min(n, j0 + JB);
+    // edges: leftover rows (all columns) and leftover columns (tiled rows)
     for (let i = 0; i < m; i++) {
-      const ai = aOff + i * sai;
+      const jStart = i < m4 ? n4 : 0;
+      if (jStart >= n) continue;
       const ci = cOff + i * n;
-      let j = j0;
-      for (; j + 4 <= j1; j += 4) {
-        const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let p = 0, ap = ai; p < k; p++, ap += sap) {
-          const x = a[ap];
-          s0 += x * b[b0 + p];
-          s1 += x * b[b1 + p];
-          s2 += x * b[b2 + p];
-          s3 += x * b[b3 + p];
-        }
-        if (accumulate) {
-          c[ci + j] += s0; c[ci + j + 1] += s1; c[ci + j + 2] += s2; c[ci + j + 3] += s3;
-        } else {
-          c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
-        }
-      }
-      for (; j < j1; j++) {
-        const bj = bOff + j * k;
-        let s = 0;
-        for (let p = 0, ap = ai; p < k; p++, ap += sap) s += a[ap] * b[bj + p];
-        c[ci + j] = accumulate ? c[ci + j] + s : s;
+      for (let p = p0; p < p1; p++) {
+        const x = a[aOff + i * sai + p * sap];
+        const bp = bOff + p * sbp;
+        for (let j = jStart; j < n; j++) c[ci + j] += x * b[bp + j * sbj];
       }
     }
   }

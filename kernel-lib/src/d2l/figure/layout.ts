@@ -157,7 +157,7 @@ export function layoutFigure(spec: FigureSpec): FigureLayout {
   const left = 6 + (spec.y.label ? FONT_SIZE + 8 : 0) + yLabelWidth + 3 + TICK_LENGTH;
   const right = 14;
   const plotWidth = Math.max(20, spec.width - left - right);
-  const xTicks = axisTicks(xRange, spec.x.scale, plotWidth, 70);
+  const xTicks = axisTicks(xRange, spec.x.scale, plotWidth, 80);
   const layout: FigureLayout = {
     plot: { x: left, y: top, width: plotWidth, height: plotHeight },
     xRange,

@@ -17,13 +17,15 @@ export function fromAxis(t: number, scale: Scale): number {
   return scale === "log" ? 10 ** t : t;
 }
 
-/** The step of 1, 2, 2.5 or 5 times a power of ten nearest to `span / target`. */
+/**
+ * The tick step plotly's autoTicks picks for a linear axis: about `target` intervals, rounded UP to 2, 5 or
+ * 10 times a power of ten, so the static SVG shows the same ticks as the interactive plotly figure.
+ */
 export function niceStep(span: number, target: number): number {
   const raw = span / Math.max(1, target);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / power;
-  const nice = m < 1.5 ? 1 : m < 2.4 ? 2 : m < 3.5 ? 2.5 : m < 7.5 ? 5 : 10;
-  return nice * power;
+  const base = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / base;
+  return base * (m <= 2 ? 2 : m <= 5 ? 5 : 10);
 }
 
 function decimalsOf(step: number): number {
@@ -82,9 +84,12 @@ function logTicks(lo: number, hi: number, target: number): Tick[] {
   return linearTicks(10 ** lo, 10 ** hi, target);
 }
 
-/** Ticks over an axis range given in axis units (log10 for log axes), about one per `spacingPx` pixels. */
-export function axisTicks(range: [number, number], scale: Scale, lengthPx: number, spacingPx: number): Tick[] {
-  const target = Math.max(2, Math.round(lengthPx / spacingPx));
+/**
+ * Ticks over an axis range given in axis units (log10 for log axes). Like plotly: about one tick per
+ * `minPx` pixels (80 on x, 40 on y), between 5 and 10 intervals.
+ */
+export function axisTicks(range: [number, number], scale: Scale, lengthPx: number, minPx: number): Tick[] {
+  const target = Math.min(9, Math.max(4, lengthPx / minPx)) + 1;
   const [lo, hi] = range;
   return scale === "log" ? logTicks(lo, hi, target) : linearTicks(lo, hi, target);
 }

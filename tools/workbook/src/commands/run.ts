@@ -6,11 +6,12 @@ import { NotebookError } from "../notebook-io";
 import { parseAssignment, Parameters } from "../parameters";
 import { runNotebookFiles, summaryTable } from "../run-files";
 
-export const RUN_USAGE = `workbook run NOTEBOOK|DIR... [--out DIR | --inplace] [--set NAME=VALUE]... [--timeout SECONDS]
+export const RUN_USAGE = `workbook run NOTEBOOK|DIR... [--out DIR | --inplace] [--quick] [--set NAME=VALUE]... [--timeout SECONDS]
              [--notebook-timeout SECONDS] [--jobs N] [--report FILE] [--quiet]
   Executes each notebook's code cells in order on a fresh kernel-lib kernel and writes the executed
-  notebooks (default --out .out/notebooks). A DIR means every .ipynb in it. --set overrides a value of the
-  cell tagged "parameters" (quick mode is the default; --set FULL=true runs the full version). --timeout is
+  notebooks (default --out .out/notebooks). A DIR means every .ipynb in it. The cell tagged "parameters"
+  holds the lecture-sized values; --quick injects the small ones the notebook keeps in metadata.workbook.quick
+  (what npm test runs), and --set NAME=VALUE overrides any parameter (after --quick). --timeout is
   per cell (default 600), --notebook-timeout for a whole notebook (default none). --jobs: notebooks in
   parallel (default: number of cores). --report writes the results as JSON. Exit code 1 if any failed.`;
 
@@ -29,7 +30,7 @@ export function expandInputs(inputs: string[]): string[] {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { options: ["out", "set", "timeout", "notebook-timeout", "jobs", "report"], flags: ["inplace", "quiet"] }, "run");
+  const args = parseArgs(argv, { options: ["out", "set", "timeout", "notebook-timeout", "jobs", "report"], flags: ["inplace", "quiet", "quick"] }, "run");
   if (args.positional.length === 0) throw new UsageError(`run: no notebooks given\n${RUN_USAGE}`);
   if (args.flags.has("inplace") && args.options.has("out")) throw new UsageError("run: use either --out or --inplace");
   const parameters: Parameters = {};
@@ -67,6 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       outDir: single(args, "out"),
       inplace: args.flags.has("inplace"),
       parameters,
+      quick: args.flags.has("quick"),
       cellTimeoutMs: timeout * 1000,
       notebookTimeoutMs: notebookTimeout ? notebookTimeout * 1000 : undefined,
       jobs: jobs || undefined,

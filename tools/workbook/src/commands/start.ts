@@ -5,10 +5,10 @@ import { installKernelSpec, jupyterDataDir } from "../kernelspec";
 import { NOTEBOOKS_DIR, PROJECT_ROOT } from "../paths";
 import { runCommand } from "./run";
 
-export const START_USAGE = `workbook start [--dir NOTEBOOKS_DIR]
+export const START_USAGE = `workbook start [--dir NOTEBOOKS_DIR] [--out DIR]
   Opens the notebooks in JupyterLab if \`jupyter lab\` is available, else in the classic \`jupyter notebook\`,
   with the kernel spec registered. Without Jupyter it says how to install it and runs every notebook headlessly
-  (quick mode) into .out/notebooks. The jupyter command can be overridden with WORKBOOK_JUPYTER.`;
+  (quick mode) into --out (default .out/notebooks). The jupyter command can be overridden with WORKBOOK_JUPYTER.`;
 
 export const INSTALL_HINT =
   "Jupyter is not installed; to open the notebooks interactively install it (Debian/Ubuntu: `sudo apt-get install jupyter-notebook`, elsewhere: `pip install jupyterlab`). Running them headlessly instead.";
@@ -23,13 +23,13 @@ export function jupyterFrontEnd(jupyter: string): "lab" | "notebook" | undefined
 }
 
 export async function startCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { options: ["dir"], flags: [] }, "start");
+  const args = parseArgs(argv, { options: ["dir", "out"], flags: [] }, "start");
   const dir = path.resolve(single(args, "dir") ?? NOTEBOOKS_DIR);
   const jupyter = process.env.WORKBOOK_JUPYTER || "jupyter";
   const app = jupyterFrontEnd(jupyter);
   if (!app) {
     console.log(INSTALL_HINT);
-    return runCommand([dir, "--out", path.join(PROJECT_ROOT, ".out", "notebooks")]);
+    return runCommand([dir, "--quick", "--out", single(args, "out") ?? path.join(PROJECT_ROOT, ".out", "notebooks")]);
   }
   try {
     installKernelSpec(jupyterDataDir());

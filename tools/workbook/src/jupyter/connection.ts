@@ -25,7 +25,7 @@ export type Channel = "shell" | "iopub" | "stdin" | "control" | "hb";
  * on 127.0.0.1 with distinct ports picked at random.
  */
 export function createConnection(kernelName: string): { dir: string; file: string; info: ConnectionInfo } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wb-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-kernel-"));
   const ipc = process.platform !== "win32";
   const base = ipc ? 1 : 20000 + Math.floor(Math.random() * 40000);
   const info: ConnectionInfo = {

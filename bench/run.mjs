@@ -1,0 +1,106 @@
+// `npm run bench`: kernel-lib vs TensorFlow.js (wasm, cpu) vs PyTorch, one run each, side by side.
+// Each contender runs in its own child process (so flags, threads and warm-up do not interfere).
+// Prints a markdown table and writes bench/results/latest.json.
+// Options: --epochs N (MNIST epochs, default 3; use 10 for the memory-growth check), --no-mnist, --no-torch.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const epochs = Number(opt("--epochs", "3"));
+const withMnist = !args.includes("--no-mnist");
+const PYTHON = "/usr/bin/python3";
+const withTorch = !args.includes("--no-torch") && existsSync(PYTHON) &&
+  spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+
+const loadAtStart = os.loadavg()[0];
+const SHAPES = [[1024, 1024, 1024], [256, 784, 256], [12, 784, 512]];
+const shapeArgs = SHAPES.map((s) => s.join(","));
+
+// Node 20 ships relaxed SIMD behind a V8 flag; newer Node versions may not need (or know) it.
+const RELAXED_FLAG = "--experimental-wasm-relaxed-simd";
+const relaxedFlag = spawnSync(process.execPath, [RELAXED_FLAG, "-e", "0"], { stdio: "ignore" }).status === 0 ? [RELAXED_FLAG] : [];
+
+function runJson(cmd, argv, env = {}) {
+  const r = spawnSync(cmd, argv, { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    const why = `${cmd} ${argv.join(" ")} exited ${r.status}: ${(r.stderr || "").trim().split("\n").slice(-5).join(" | ")}`;
+    console.error(why);
+    return { error: why };
+  }
+  const lines = r.stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+const node = (script, argv, env) => runJson(process.execPath, [...relaxedFlag, join(here, script), ...argv], env);
+
+console.error("kernel-lib matmul ...");
+const contenders = {
+  "kernel-lib relaxed-simd": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs]),
+  "kernel-lib simd": node("matmul_kernel_lib.mjs", ["simd", ...shapeArgs]),
+  "kernel-lib relaxed-simd 1 thread": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
+  "kernel-lib TypeScript": node("matmul_kernel_lib.mjs", ["off", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
+};
+console.error("tfjs matmul ...");
+contenders["tfjs-wasm"] = node("matmul_tfjs.mjs", ["wasm", ...shapeArgs]);
+contenders["tfjs cpu"] = node("matmul_tfjs.mjs", ["cpu", ...shapeArgs]);
+if (withTorch) {
+  console.error("PyTorch matmul ...");
+  contenders["PyTorch"] = runJson(PYTHON, [join(here, "torch_bench.py"), "matmul", ...shapeArgs]);
+}
+
+const gf = (name, i) => contenders[name]?.matmul?.[i]?.gflops;
+const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d));
+const names = Object.keys(contenders);
+const best = "kernel-lib relaxed-simd";
+let table = `| matmul GFLOP/s (best run) | ${names.join(" | ")} | kernel-lib / tfjs-wasm | kernel-lib / PyTorch |\n`;
+table += `|---|${names.map(() => "---:").join("|")}|---:|---:|\n`;
+SHAPES.forEach((s, i) => {
+  const ours = gf(best, i);
+  table += `| ${s.join("x")} | ${names.map((n) => fmt(gf(n, i))).join(" | ")} | ${fmt(ours / gf("tfjs-wasm", i), 2)}x | ${fmt(ours / gf("PyTorch", i), 2)}x |\n`;
+});
+
+const mnist = {};
+if (withMnist) {
+  for (const recipe of ["adam256", "sgd12"]) {
+    console.error(`MNIST ${recipe} (${epochs} epochs) ...`);
+    mnist[recipe] = {
+      "kernel-lib": node("mnist_kernel_lib.mjs", [recipe, String(epochs)]),
+      ...(withTorch ? { PyTorch: runJson(PYTHON, [join(here, "torch_bench.py"), "mnist", recipe, String(epochs)]) } : {}),
+    };
+  }
+  table += `\n| MNIST recipe | library | s/epoch (mean) | test accuracy (last) | RSS MiB epoch 1 | RSS MiB last epoch |\n|---|---|---:|---:|---:|---:|\n`;
+  for (const [recipe, libs] of Object.entries(mnist)) {
+    for (const [lib, r] of Object.entries(libs)) {
+      if (!r.epoch_seconds) {
+        table += `| ${recipe} | ${lib} | ${r.pending ? "pending" : "error"} | | | |\n`;
+        continue;
+      }
+      const mean = r.epoch_seconds.reduce((a, b) => a + b, 0) / r.epoch_seconds.length;
+      table += `| ${recipe} | ${lib} | ${fmt(mean, 2)} | ${fmt(r.test_accuracy.at(-1) * 100, 2)}% | ${fmt(r.rss_mib["1"], 0)} | ${fmt(r.rss_mib[String(r.epochs)], 0)} |\n`;
+    }
+  }
+}
+
+const cpus = os.cpus();
+const machine = {
+  cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
+  loadAverageAtStart: loadAtStart,
+};
+const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
+  ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
+  `; kernel-lib threads: ${contenders[best]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
+console.log(header);
+console.log(table);
+mkdirSync(join(here, "results"), { recursive: true });
+const out = join(here, "results", "latest.json");
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, shapes: SHAPES, matmul: contenders, mnist }, null, 2) + "\n");
+console.error(`wrote ${out}`);

@@ -1,0 +1,103 @@
+// float32 GEMM and the fused Linear forward on the wasm kernels, with the TypeScript fallback.
+import { checkDims, checkFloat32, checkSpan } from "./check";
+import { gemmF32Ts } from "./fallback";
+import { getRuntime, WasmRuntime } from "./runtime";
+import { readyWorkerCount, threadPool } from "./threads";
+
+/** Products with fewer multiply-adds than this stay on the calling thread (waking a worker costs ~tens of µs). */
+export const THREAD_MIN_MACS = 1 << 20;
+const NR = 8;
+
+type F32 = Float32Array;
+
+/**
+ * C[m,n] (+)= op(A)[m,k]·op(B)[k,n] on row-major Float32Arrays at the given offsets; op transposes when the flag
+ * is set (A stored [k,m], B stored [n,k]). Synchronous; uses the worker threads for large products.
+ */
+export function wasmGemmF32(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: F32, aOff: number, b: F32, bOff: number, c: F32, cOff: number, accumulate: boolean,
+): void {
+  checkGemm("wasmGemmF32", transA, transB, m, n, k, a, aOff, b, bOff, c, cOff);
+  const rt = getRuntime();
+  if (!rt) return gemmF32Ts(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+  runGemm(rt, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate, null, false);
+}
+
+/**
+ * Linear forward in one pass over the output: out[batch,outF] = x[batch,inF]·w[outF,inF]ᵀ + bias, then ReLU when
+ * relu is set. bias may be null. The ReLU output doubles as the mask for the backward pass (out > 0).
+ */
+export function wasmLinearF32(
+  x: F32, w: F32, bias: F32 | null, out: F32, batch: number, inFeatures: number, outFeatures: number, relu: boolean,
+): void {
+  const op = "wasmLinearF32";
+  checkDims(op, { batch, inFeatures, outFeatures });
+  checkFloat32(op, "x", x); checkFloat32(op, "w", w); checkFloat32(op, "out", out);
+  checkExact(op, "x", x, batch * inFeatures, `[${batch},${inFeatures}]`);
+  checkExact(op, "w", w, outFeatures * inFeatures, `[${outFeatures},${inFeatures}]`);
+  checkExact(op, "out", out, batch * outFeatures, `[${batch},${outFeatures}]`);
+  if (bias) {
+    checkFloat32(op, "bias", bias);
+    checkExact(op, "bias", bias, outFeatures, `[${outFeatures}]`);
+  }
+  const rt = getRuntime();
+  if (!rt) return gemmF32Ts(false, true, batch, outFeatures, inFeatures, x, 0, w, 0, out, 0, false, bias, relu);
+  runGemm(rt, false, true, batch, outFeatures, inFeatures, x, 0, w, 0, out, 0, false, bias, relu);
+}
+
+function checkExact(op: string, name: string, a: ArrayLike<number>, n: number, shape: string): void {
+  if (a.length !== n) throw new Error(`${op}: ${name} must have ${n} elements for shape ${shape}, got ${a.length}`);
+}
+
+function checkGemm(
+  op: string, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: F32, aOff: number, b: F32, bOff: number, c: F32, cOff: number,
+): void {
+  checkDims(op, { m, n, k });
+  checkFloat32(op, "a", a); checkFloat32(op, "b", b); checkFloat32(op, "c", c);
+  checkSpan(op, "a", a, aOff, m * k, transA ? `(stored [${k},${m}], transposed)` : `([${m},${k}])`);
+  checkSpan(op, "b", b, bOff, k * n, transB ? `(stored [${n},${k}], transposed)` : `([${k},${n}])`);
+  checkSpan(op, "c", c, cOff, m * n, `([${m},${n}])`);
+}
+
+function runGemm(
+  rt: WasmRuntime, transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: F32, aOff: number, b: F32, bOff: number, c: F32, cOff: number, accumulate: boolean, bias: F32 | null, relu: boolean,
+): void {
+  if (m === 0 || n === 0) return;
+  rt.resetArena();
+  const aPtr = rt.alloc(m * k * 4), bPtr = rt.alloc(k * n * 4), cPtr = rt.alloc(m * n * 4);
+  const biasPtr = bias ? rt.alloc(n * 4) : 0;
+  rt.reserve();
+  const heap = rt.f32();
+  heap.set(a.subarray(aOff, aOff + m * k), aPtr >> 2);
+  heap.set(b.subarray(bOff, bOff + k * n), bPtr >> 2);
+  if (accumulate) heap.set(c.subarray(cOff, cOff + m * n), cPtr >> 2);
+  if (bias) heap.set(bias, biasPtr >> 2);
+  const args = [+transA, +transB, m, n, k, aPtr, bPtr, cPtr, +accumulate, biasPtr, +relu];
+  const pool = m * n * k >= THREAD_MIN_MACS ? threadPool(rt) : null;
+  const slots = pool ? pool.readySlots() : [];
+  const chunks = columnChunks(n, 1 + slots.length);
+  if (pool && chunks.length > 1) {
+    pool.gemm(args, chunks, slots);
+  } else {
+    const [sa, sb, tmp] = rt.slot(0);
+    rt.exports.gemmRange(args[0], args[1], m, n, k, aPtr, bPtr, cPtr, args[8], biasPtr, args[10], 0, n, sa, sb, tmp);
+  }
+  c.set(rt.f32().subarray(cPtr >> 2, (cPtr >> 2) + m * n), cOff);
+}
+
+/** Splits [0,n) into at most `parts` ranges whose boundaries are multiples of the register tile width. */
+function columnChunks(n: number, parts: number): Array<[number, number]> {
+  const tiles = Math.ceil(n / NR);
+  const count = Math.max(1, Math.min(parts, tiles));
+  const chunks: Array<[number, number]> = [];
+  for (let i = 0; i < count; i++) {
+    const lo = Math.min(n, Math.floor((tiles * i) / count) * NR), hi = Math.min(n, Math.floor((tiles * (i + 1)) / count) * NR);
+    if (hi > lo) chunks.push([lo, hi]);
+  }
+  return chunks;
+}
+
+export { readyWorkerCount };

@@ -1,0 +1,186 @@
+// The wasm kernel instance of the calling thread: mode detection, shared memory layout and a bump arena
+// that each kernel call resets (nothing is cached across calls, so nothing can go stale).
+import { KERNELS_RELAXED_SIMD_BASE64, KERNELS_SIMD_BASE64 } from "./generated/binaries";
+import { wasmApi, WasmMemory, WasmModule } from "./wasm-api";
+
+export type WasmMode = "relaxed-simd" | "simd" | "off";
+
+/** The functions of kernel-lib/wasm/kernels.ts; pointers are byte offsets, bools are 0/1. */
+export interface KernelExports {
+  heapBase(): number;
+  packBytesA(): number;
+  packBytesB(): number;
+  gemmRange(
+    transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
+    accumulate: number, bias: number, relu: number, n0: number, n1: number, scratchA: number, scratchB: number, tmp: number,
+  ): void;
+  softmaxCrossEntropy(logits: number, labels: number, rows: number, cols: number, losses: number, grad: number, gradScale: number): number;
+  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, weightDecay: number, nesterov: number, first: number): void;
+  adamStep(
+    p: number, g: number, m: number, v: number, n: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
+    eps: number, weightDecay: number, decoupled: number, decay: number, stepSize: number, bc2Sqrt: number,
+  ): void;
+  relu(x: number, out: number, n: number): void;
+  reluBackward(gy: number, x: number, gx: number, n: number): void;
+  addBias(x: number, bias: number, out: number, rows: number, cols: number): void;
+  sumRows(x: number, out: number, rows: number, cols: number): void;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 32768; // must match --maximumMemory in kernel-lib/wasm/build.mjs
+/** Thread slots with their own packing scratch: the calling thread is slot 0, workers 1.. */
+export const MAX_SLOTS = 8;
+export const CTRL_WORDS = 256;
+
+function decodeBase64(text: string): Uint8Array {
+  if (typeof Buffer !== "undefined") return new Uint8Array(Buffer.from(text, "base64"));
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let simdBytes: Uint8Array | undefined;
+let relaxedBytes: Uint8Array | undefined;
+function binary(mode: "simd" | "relaxed-simd"): Uint8Array {
+  if (mode === "simd") return (simdBytes ??= decodeBase64(KERNELS_SIMD_BASE64));
+  return (relaxedBytes ??= decodeBase64(KERNELS_RELAXED_SIMD_BASE64));
+}
+
+/** Which wasm builds this runtime can run: validated against the actual binaries, not guessed from versions. */
+export function detectWasmSupport(): { simd: boolean; relaxedSimd: boolean } {
+  const api = wasmApi;
+  if (!api || typeof SharedArrayBuffer !== "function") return { simd: false, relaxedSimd: false };
+  const ok = (mode: "simd" | "relaxed-simd"): boolean => {
+    try {
+      return api.validate(binary(mode));
+    } catch {
+      return false;
+    }
+  };
+  return { simd: ok("simd"), relaxedSimd: ok("relaxed-simd") };
+}
+
+export class WasmRuntime {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly exports: KernelExports;
+  /** Byte offset of the Int32 control block shared with the worker threads. */
+  readonly ctrlOffset: number;
+  readonly slotBytes: number;
+  private readonly slotsBase: number;
+  private readonly arenaBase: number;
+  private arenaTop: number;
+  private heapF32: Float32Array;
+  private heapI32: Int32Array;
+
+  constructor(readonly mode: "simd" | "relaxed-simd") {
+    const api = wasmApi;
+    if (!api) throw new Error("wasm kernels: this runtime has no WebAssembly");
+    this.module = new api.Module(binary(mode));
+    this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.exports = new api.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    const align = (x: number): number => Math.ceil(x / 64) * 64;
+    this.ctrlOffset = align(this.exports.heapBase());
+    this.slotBytes = align(this.exports.packBytesA()) + align(this.exports.packBytesB()) + 256;
+    this.slotsBase = this.ctrlOffset + CTRL_WORDS * 4;
+    this.arenaBase = align(this.slotsBase + MAX_SLOTS * this.slotBytes);
+    this.arenaTop = this.arenaBase;
+    this.reserve();
+    this.heapF32 = new Float32Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Packing scratch of one thread slot: [scratchA, scratchB, tmp] byte offsets. */
+  slot(index: number): [number, number, number] {
+    const base = this.slotsBase + index * this.slotBytes;
+    const a = Math.ceil(this.exports.packBytesA() / 64) * 64;
+    const b = Math.ceil(this.exports.packBytesB() / 64) * 64;
+    return [base, base + a, base + a + b];
+  }
+
+  /** Starts a kernel call: forgets every buffer of the previous call. */
+  resetArena(): void {
+    this.arenaTop = this.arenaBase;
+  }
+
+  /** Reserves bytes (64-byte aligned) in the arena; call reserve() before touching them. */
+  alloc(bytes: number): number {
+    const ptr = this.arenaTop;
+    this.arenaTop += Math.ceil(bytes / 64) * 64 + 64; // 64 bytes of slack for in-place vector reads past the end
+    return ptr;
+  }
+
+  /** Grows memory to cover everything allocated so far. */
+  reserve(): void {
+    const need = Math.ceil(this.arenaTop / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (need > MAX_PAGES) throw new Error(`wasm kernels: ${this.arenaTop} bytes exceed the 2 GiB kernel memory`);
+    if (need > have) this.memory.grow(need - have);
+  }
+
+  f32(): Float32Array {
+    if (this.heapF32.buffer.byteLength !== this.memory.buffer.byteLength) this.refreshViews();
+    return this.heapF32;
+  }
+
+  i32(): Int32Array {
+    if (this.heapI32.buffer.byteLength !== this.memory.buffer.byteLength) this.refreshViews();
+    return this.heapI32;
+  }
+
+  private refreshViews(): void {
+    this.heapF32 = new Float32Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
+  }
+}
+
+function modeFromEnv(): WasmMode | "auto" {
+  const value = typeof process !== "undefined" ? process.env.KERNEL_LIB_WASM : undefined;
+  if (value === undefined || value === "" || value === "auto") return "auto";
+  if (value === "off" || value === "simd" || value === "relaxed-simd") return value;
+  throw new Error(`KERNEL_LIB_WASM must be auto, relaxed-simd, simd or off, got "${value}"`);
+}
+
+let current: WasmRuntime | null | undefined;
+const listeners: Array<() => void> = [];
+
+/** Called before the runtime is replaced (the thread pool shuts down its workers). */
+export function onRuntimeReplaced(fn: () => void): void {
+  listeners.push(fn);
+}
+
+function create(requested: WasmMode | "auto"): WasmRuntime | null {
+  const support = detectWasmSupport();
+  if (requested === "off") return null;
+  if (requested === "relaxed-simd" && !support.relaxedSimd) {
+    throw new Error("wasm mode relaxed-simd is not available in this runtime (Node 20 needs --experimental-wasm-relaxed-simd)");
+  }
+  if (requested === "simd" && !support.simd) throw new Error("wasm mode simd is not available in this runtime");
+  if (requested === "auto") {
+    if (support.relaxedSimd) return new WasmRuntime("relaxed-simd");
+    return support.simd ? new WasmRuntime("simd") : null;
+  }
+  return new WasmRuntime(requested);
+}
+
+/** The runtime of the calling thread, created on first use; null when kernels run in TypeScript. */
+export function getRuntime(): WasmRuntime | null {
+  if (current === undefined) current = create(modeFromEnv());
+  return current;
+}
+
+/**
+ * Chooses the kernel path for this process ("auto": relaxed SIMD, else SIMD, else TypeScript).
+ * Throws when the requested path is unavailable. Returns the mode now in effect.
+ */
+export function setWasmMode(mode: WasmMode | "auto"): WasmMode {
+  for (const fn of listeners) fn();
+  current = create(mode);
+  return current ? current.mode : "off";
+}
+
+export function wasmMode(): WasmMode {
+  const rt = getRuntime();
+  return rt ? rt.mode : "off";
+}

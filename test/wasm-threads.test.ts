@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { setWasmMode, shutdownWasmThreads, wasmGemmF32, wasmKernelInfo, wasmThreadsReady, THREAD_MIN_MACS } from "../kernel-lib/src/backends/cpu/wasm/index";
+import { filled, runChild } from "./wasm-helpers";
+
+describe("wasm GEMM worker threads", () => {
+  afterAll(async () => {
+    await shutdownWasmThreads();
+    delete process.env.KERNEL_LIB_THREADS;
+    setWasmMode("auto");
+  });
+
+  it("splits large products over workers with results identical to one thread", async () => {
+    process.env.KERNEL_LIB_THREADS = "3"; // caller + 2 workers, even on a 1-core machine
+    setWasmMode("simd");
+    expect(await wasmThreadsReady()).toBe(2);
+    expect(wasmKernelInfo().workers).toBe(2);
+    const [m, k, n] = [70, 300, 90];
+    expect(m * k * n).toBeGreaterThanOrEqual(THREAD_MIN_MACS);
+    for (const [tA, tB] of [[false, false], [false, true], [true, false]] as const) {
+      const a = filled(m * k, 5), b = filled(k * n, 6);
+      const threaded = new Float32Array(m * n);
+      wasmGemmF32(tA, tB, m, n, k, a, 0, b, 0, threaded, 0, false);
+      await shutdownWasmThreads();
+      expect(wasmKernelInfo().workers).toBe(0);
+      const single = new Float32Array(m * n);
+      wasmGemmF32(tA, tB, m, n, k, a, 0, b, 0, single, 0, false); // pool restarting: runs on the caller alone
+      // Column ranges do not change any element's arithmetic, so the results are bit-identical.
+      expect(Array.from(threaded)).toEqual(Array.from(single));
+      expect(await wasmThreadsReady()).toBe(2);
+    }
+  });
+
+  it("does not keep the process alive: a script using threads exits on its own", () => {
+    const script = `
+      (async () => {
+        const ready = await wasm.wasmThreadsReady();
+        const m = 128, k = 256, n = 128, a = new Float32Array(m * k).fill(1), b = new Float32Array(k * n).fill(2);
+        const c = new Float32Array(m * n);
+        wasm.wasmGemmF32(false, false, m, n, k, a, 0, b, 0, c, 0, false);
+        console.log(JSON.stringify({ ready, workers: wasm.wasmKernelInfo().workers, c0: c[0], cLast: c[m * n - 1] }));
+      })();`;
+    const r = runChild([], script, { KERNEL_LIB_THREADS: "2", KERNEL_LIB_WASM: "simd" }, 30_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ ready: 1, workers: 1, c0: 512, cLast: 512 });
+  });
+});

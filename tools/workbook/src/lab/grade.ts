@@ -1,0 +1,153 @@
+import * as fs from "fs";
+import * as path from "path";
+import { NotebookError } from "../notebook-io";
+import type { Notebook } from "../notebook-types";
+import { firstLine } from "../notebook-types";
+import { hasTag, injectParameters, INJECTED_TAG, Parameters } from "../parameters";
+import { PROJECT_ROOT } from "../paths";
+import { assembleSubmission, GradingCell, Integrity, sourceToRun } from "./assemble";
+import type { Bundle } from "./format";
+import { buildFeedback } from "./feedback";
+import { CellsRun, LabCellResult, LabCellStatus, runCells, RunCellsOptions } from "./run-cells";
+
+export type TestStatus = "passed" | "failed" | "timeout" | "died" | "not-run";
+
+export interface TestResult {
+  id: string;
+  /** Points awarded: the test's points when it passed and its cell is intact, else 0. */
+  points: number;
+  max_points: number;
+  /** Whether the original test (hidden parts included) ran without throwing. */
+  passed: boolean;
+  status: TestStatus;
+  /** The failure in one line, null when it passed. */
+  error: string | null;
+  /** "modified" / "missing": the submission's test cell was edited or deleted (scored 0; the original was run). */
+  integrity: Integrity;
+  hidden: boolean;
+}
+
+/** completed: every cell was attempted on a live kernel (failures and per-cell timeouts included). */
+export type SubmissionStatus = "completed" | "timeout" | "died" | "kernel-failed" | "aborted" | "invalid" | "grader-error";
+
+export interface CellError {
+  /** Index of the cell in the submission as graded (the feedback notebook, without its summary cell). */
+  cell: number;
+  first_line: string;
+  status: LabCellStatus;
+  message: string;
+}
+
+export interface StudentResult {
+  student: string;
+  submission: string;
+  lab: string;
+  score: number;
+  max_score: number;
+  status: SubmissionStatus;
+  tests: TestResult[];
+  /** The student's own cells that failed (grading went on after them). */
+  cell_errors: CellError[];
+  /** Integrity findings and anything else the instructor should look at. */
+  flags: string[];
+}
+
+export interface GradeOptions extends Omit<RunCellsOptions, "cwd"> {
+  /** Parameter values injected after the parameters cell (--quick / --set). */
+  parameters?: Parameters;
+  /** Kernel working directory; default: a fresh scratch folder under the project's .out/grading, removed afterwards. */
+  cwd?: string;
+  keepScratch?: boolean;
+}
+
+export interface GradedNotebook {
+  result: StudentResult;
+  feedback: Notebook;
+  cells: GradingCell[];
+  runs: LabCellResult[];
+  elapsedMs: number;
+}
+
+/** Where scratch folders live: under the project, so `import "kernel-lib"` resolves through its node_modules. */
+export const SCRATCH_ROOT = path.join(PROJECT_ROOT, ".out", "grading");
+
+/** Grades one submission against a bundle. Never throws for what the submission does. */
+export async function gradeNotebook(bundle: Bundle, submission: Notebook, student: string, file: string, options: GradeOptions = {}): Promise<GradedNotebook> {
+  const flags: string[] = [];
+  let nb: Notebook = { ...submission, cells: submission.cells.filter((c) => !hasTag(c, INJECTED_TAG)) };
+  if (options.parameters && Object.keys(options.parameters).length) {
+    try {
+      nb = injectParameters(nb, options.parameters, file);
+    } catch (e) {
+      if (!(e instanceof NotebookError)) throw e;
+      flags.push(`parameters not injected: ${e.message}`);
+    }
+  }
+  const cells = assembleSubmission(bundle, nb);
+  for (const c of cells) {
+    if (c.role !== "test" || c.integrity === "ok") continue;
+    flags.push(`test ${c.test.id}: the test cell was ${c.integrity === "modified" ? "modified (checksum mismatch)" : "deleted"}; scored 0, the original test was run`);
+  }
+  let scratch: string | undefined;
+  let cwd = options.cwd;
+  if (!cwd) {
+    fs.mkdirSync(SCRATCH_ROOT, { recursive: true });
+    scratch = fs.mkdtempSync(path.join(SCRATCH_ROOT, `${safeName(student)}-`));
+    cwd = scratch;
+  }
+  let run: CellsRun;
+  try {
+    run = await runCells(cells.map(sourceToRun), { ...options, cwd });
+  } finally {
+    if (scratch && !options.keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  const tests: TestResult[] = [];
+  const cellErrors: CellError[] = [];
+  cells.forEach((c, i) => {
+    const r = run.results[i];
+    if (c.role === "test") {
+      const passed = r.status === "ok";
+      tests.push({
+        id: c.test.id,
+        points: passed && c.integrity === "ok" ? c.test.points : 0,
+        max_points: c.test.points,
+        passed,
+        status: testStatus(r.status),
+        error: passed ? null : r.message ?? r.status,
+        integrity: c.integrity,
+        hidden: c.test.hidden,
+      });
+    } else if (c.cell.cell_type === "code" && r.status !== "ok") {
+      cellErrors.push({ cell: i, first_line: firstLine(c.cell.source), status: r.status, message: r.message ?? r.status });
+    }
+  });
+  // Bundle order, whatever order the submission has.
+  tests.sort((a, b) => bundle.tests.findIndex((t) => t.id === a.id) - bundle.tests.findIndex((t) => t.id === b.id));
+  const result: StudentResult = {
+    student,
+    submission: file,
+    lab: bundle.lab,
+    score: round(tests.reduce((s, t) => s + t.points, 0)),
+    max_score: bundle.max_score,
+    status: run.endedEarly ?? (run.results.some((r) => r.status === "timeout") ? "timeout" : "completed"),
+    tests,
+    cell_errors: cellErrors,
+    flags,
+  };
+  return { result, feedback: buildFeedback(bundle, nb, cells, run.results, result), cells, runs: run.results, elapsedMs: run.elapsedMs };
+}
+
+function testStatus(s: LabCellStatus): TestStatus {
+  if (s === "ok") return "passed";
+  if (s === "error") return "failed";
+  if (s === "timeout" || s === "died") return s;
+  return "not-run";
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._@-]/g, "_").replace(/^\.+/, "_") || "_";
+}

@@ -1,0 +1,23 @@
+// Labs: fill-in-the-blank notebooks from a solution, self-check and autograding (see docs/labs.md).
+export { LabError, parseBundle, testMeta, BUNDLE_FORMAT } from "./format";
+export type { Bundle, BundleTest, TestCellMeta, StudentLabMeta } from "./format";
+export { findRegions, MARKERS, FILL_IN, HINT_PREFIX, NOT_IMPLEMENTED, HIDDEN_PLACEHOLDER } from "./markers";
+export { blankSolutions, escapingDeclarations, syntaxError } from "./transform";
+export { sourceChecksum } from "./checksum";
+export { generateLab, writeLab, labName, assertNoMarkers } from "./generate";
+export type { GeneratedLab, Blank } from "./generate";
+export { assembleSubmission } from "./assemble";
+export type { GradingCell, Integrity } from "./assemble";
+export { runCells } from "./run-cells";
+export type { RunCellsOptions, CellsRun, LabCellResult, LabCellStatus } from "./run-cells";
+export { gradeNotebook, SCRATCH_ROOT } from "./grade";
+export type { GradeOptions, GradedNotebook, StudentResult, TestResult, SubmissionStatus } from "./grade";
+export { gradeFiles, readBundle, studentName } from "./grade-files";
+export { checkLab } from "./check";
+export type { CheckReport } from "./check";
+export { validateLab } from "./validate";
+export type { ValidateReport } from "./validate";
+export { gradesCsv, csvField } from "./report";
+export { buildFeedback } from "./feedback";
+export { quickParameters } from "./quick";
+export { guardMemory } from "./memory-guard";
