@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds notebooks 08-12 from their readable sources in tools/nbgen/src/*.nb.md.
+// Builds the lecture notebooks from their readable sources in tools/nbgen/src/<name>.nb.md.
+// The committed notebooks/<name>.ipynb are what students open; edit the source, then rebuild.
 //
 // Source format: a cell starts at a line of its own:
 //   %% md                       markdown cell
@@ -9,20 +10,19 @@
 //   %% quick {...}              (anywhere, once) JSON of the quick-mode values -> metadata.workbook.quick
 // Blank lines at the start and end of a cell are dropped. Output: notebooks/<name>.ipynb without outputs.
 //
-// Usage: node tools/nbgen/nbc-build.mjs [name ...]   (default: all five)
-import { readFileSync, writeFileSync } from "node:fs";
+// Usage: node tools/nbgen/build.mjs [name ...]   (default: all)
+//        node tools/nbgen/build.mjs --check        (exit 1 if a committed notebook differs from its source)
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const NAMES = [
-  "08-mnist-mlp",
-  "09-mnist-lab",
-  "10-output-layers-and-losses",
-  "11-generalization",
-  "12-custom-datasets",
-];
+// Every tools/nbgen/src/<name>.nb.md is a notebook.
+const NAMES = readdirSync(join(here, "src"))
+  .filter((f) => f.endsWith(".nb.md"))
+  .map((f) => f.slice(0, -".nb.md".length))
+  .sort();
 
 function parse(text, name) {
   const cells = [];
@@ -93,12 +93,25 @@ function build(name) {
     nbformat_minor: 5,
   };
   const out = join(root, "notebooks", `${name}.ipynb`);
-  writeFileSync(out, JSON.stringify(nb, null, 1) + "\n");
+  const text2 = JSON.stringify(nb, null, 1) + "\n";
+  if (check) {
+    const committed = existsSync(out) ? readFileSync(out, "utf8") : null;
+    if (committed !== text2) {
+      console.error(`${out} differs from tools/nbgen/src/${name}.nb.md: run node tools/nbgen/build.mjs ${name}`);
+      return false;
+    }
+    return true;
+  }
+  writeFileSync(out, text2);
   console.log(`wrote ${out} (${nb.cells.length} cells)`);
+  return true;
 }
 
-const wanted = process.argv.slice(2);
+const check = process.argv.includes("--check");
+const wanted = process.argv.slice(2).filter((a) => a !== "--check");
+let ok = true;
 for (const name of wanted.length > 0 ? wanted : NAMES) {
   if (!NAMES.includes(name)) throw new Error(`unknown notebook ${name} (known: ${NAMES.join(", ")})`);
-  build(name);
+  ok = build(name) && ok;
 }
+if (!ok) process.exit(1);
