@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { torch } from "../kernel-lib/src/index";
 import { runContract } from "./types/contract";
+import { newestMtime } from "./helpers/mtime";
 
 type TS = typeof import("typescript");
 
@@ -18,14 +19,6 @@ const CONTRACT = path.join(__dirname, "types", "contract.ts");
 const tslabTs = require("@tslab/typescript-for-tslab") as TS;
 const repoTs = require("typescript") as TS;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * The folder of kernel-lib's declarations: the built dist when it is at least as new as the sources (what a

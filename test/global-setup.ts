@@ -3,23 +3,15 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { newestMtime } from "./helpers/mtime";
 
 const ROOT = path.resolve(__dirname, "..");
 const LIB = path.join(ROOT, "kernel-lib");
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 export default function setup(): void {
   const built = path.join(LIB, "dist", "index.js");
-  const sources = Math.max(newestMtime(path.join(LIB, "src")), newestMtime(path.join(LIB, "wasm")));
+  const isSource = (f: string) => f.endsWith(".ts");
+  const sources = Math.max(newestMtime(path.join(LIB, "src"), isSource), newestMtime(path.join(LIB, "wasm"), isSource));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
   process.stderr.write("kernel-lib/dist is older than its sources: rebuilding before the tests\n");
   execFileSync("npm", ["run", "build", "-w", "kernel-lib"], { cwd: ROOT, stdio: "inherit" });

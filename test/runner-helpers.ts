@@ -3,6 +3,7 @@ import { execFileSync, spawn, SpawnOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { newestMtime } from "./helpers/mtime";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const WORKBOOK = path.join(ROOT, "tools", "workbook", "bin", "workbook.js");
@@ -12,14 +13,6 @@ export const NOTEBOOKS = path.join(ROOT, "notebooks");
 const SRC = path.join(ROOT, "tools", "workbook", "src");
 const DIST = path.join(ROOT, "tools", "workbook", "dist");
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /** The CLI tests run the built command: rebuild it when a source file is newer (one builder at a time). */
 export function ensureWorkbookBuilt(): void {

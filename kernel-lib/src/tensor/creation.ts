@@ -1,6 +1,6 @@
 import { getBackend } from "../backends/registry";
 import { DType, TypedArray, assertDType, dtypeOfArray, isFloating } from "./dtype";
-import { defaultGenerator } from "./random";
+import { defaultGenerator, fillPermutation } from "./random";
 import { checkShape, formatShape, numelOf } from "./shape";
 import { Device, NestedArray, Tensor } from "./tensor";
 
@@ -217,15 +217,7 @@ export function normal(mean: number, std: number, shape: ShapeArg, options: Tens
 /** randperm(n): a random permutation of 0..n-1 (int32), Fisher-Yates over the seeded generator. */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
-  return make("randperm", [n], options, "int32", (d) => {
-    for (let i = 0; i < n; i++) d[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = defaultGenerator.randint(0, i + 1);
-      const t = d[i];
-      d[i] = d[j];
-      d[j] = t;
-    }
-  });
+  return make("randperm", [n], options, "int32", (d) => fillPermutation(d, defaultGenerator));
 }
 
 function likeOptions(t: Tensor, options: TensorOptions): TensorOptions {

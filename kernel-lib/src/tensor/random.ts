@@ -76,6 +76,18 @@ export class Generator {
   }
 }
 
+/** Fills `out` with a uniformly random permutation of 0..n-1 (Fisher-Yates, drawing from `generator`). */
+export function fillPermutation(out: Int32Array | Float32Array | Float64Array | Uint8Array, generator: Generator): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = generator.randint(0, i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
