@@ -1,14 +1,15 @@
 // Best-effort build of the optional native BLAS addon (dist/native/blas.node): needs a C compiler, Node's headers
 // and libopenblas. Any missing piece prints one line and exits 0; kernel-lib then uses its WebAssembly kernels.
-// KERNEL_LIB_NATIVE_CC picks the compiler (default cc); KERNEL_LIB_BLAS=off skips the build.
+// KERNEL_LIB_NATIVE_CC picks the compiler (default cc); KERNEL_LIB_BLAS=off skips the build;
+// KERNEL_LIB_NATIVE_OUT writes the addon elsewhere (the tests build into a temp dir).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = join(here, "..", "dist", "native");
-const out = join(outDir, "blas.node");
+const out = process.env.KERNEL_LIB_NATIVE_OUT || join(here, "..", "dist", "native", "blas.node");
+const outDir = dirname(out);
 
 function skip(reason) {
   rmSync(out, { force: true }); // never leave a stale addon behind
