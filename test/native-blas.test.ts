@@ -64,6 +64,7 @@ describe("native BLAS (optional)", () => {
     expect(info.available).toBe(built);
     if (info.available) {
       expect(info.config).toMatch(/OpenBLAS/);
+      expect(info.core.length).toBeGreaterThan(0);
       expect(info.threads).toBeGreaterThanOrEqual(1);
       expect(nativeSgemm()).toBeTypeOf("function");
     } else {

@@ -4,7 +4,7 @@
  *
  *   sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate)
  *     C[m,n] (+)= op(A)·op(B), row-major; A stored [k,m] when transA, B stored [n,k] when transB.
- *   info() -> { config, threads, cores }     setThreads(n)
+ *   info() -> { config, core, threads, cores }     setThreads(n)
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -110,12 +110,14 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 }
 
 static napi_value info(napi_env env, napi_callback_info cbinfo) {
-  napi_value obj, config, threads, cores;
+  napi_value obj, config, core, threads, cores;
   CHECK(napi_create_object(env, &obj));
   CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
+  CHECK(napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &core));
   CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
   CHECK(napi_create_int32(env, openblas_get_num_procs(), &cores));
   CHECK(napi_set_named_property(env, obj, "config", config));
+  CHECK(napi_set_named_property(env, obj, "core", core));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
   CHECK(napi_set_named_property(env, obj, "cores", cores));
   return obj;

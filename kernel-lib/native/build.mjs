@@ -1,6 +1,6 @@
 // Best-effort build of the optional native BLAS addon (dist/native/blas.node): needs a C compiler, Node's headers
 // and libopenblas. Any missing piece prints one line and exits 0; kernel-lib then uses its WebAssembly kernels.
-// KERNEL_LIB_NATIVE_CC picks the compiler (default cc); KERNEL_LIB_BLAS=off skips the build;
+// KERNEL_LIB_NATIVE_CC picks the compiler (default cc); KERNEL_LIB_BLAS=off skips the build, =require fails it;
 // KERNEL_LIB_NATIVE_OUT writes the addon elsewhere (the tests build into a temp dir).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -13,6 +13,10 @@ const outDir = dirname(out);
 
 function skip(reason) {
   rmSync(out, { force: true }); // never leave a stale addon behind
+  if (process.env.KERNEL_LIB_BLAS === "require") {
+    console.error(`native BLAS not built: ${reason}; KERNEL_LIB_BLAS=require makes this an error`);
+    process.exit(1);
+  }
   console.log(`native BLAS not built: ${reason}; using WebAssembly kernels`);
   process.exit(0);
 }
@@ -27,6 +31,7 @@ function nodeIncludeDir() {
 }
 
 if (process.env.KERNEL_LIB_BLAS === "off") skip("KERNEL_LIB_BLAS=off");
+// (KERNEL_LIB_BLAS=require, as CI sets, turns any reason below into a failed build.)
 const cc = process.env.KERNEL_LIB_NATIVE_CC || "cc";
 const include = nodeIncludeDir();
 if (!include) skip("Node's headers (node_api.h) not found");

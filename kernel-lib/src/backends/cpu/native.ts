@@ -14,6 +14,8 @@ export type NativeSgemm = (
 export interface NativeBlasInfo {
   /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64" */
   config: string;
+  /** the kernel set OpenBLAS picked for this CPU at run time (DYNAMIC_ARCH), e.g. "Cooperlake" (AVX-512) */
+  core: string;
   /** OpenBLAS threads in use */
   threads: number;
   /** processors OpenBLAS sees */
