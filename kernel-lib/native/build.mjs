@@ -23,6 +23,7 @@ function skip(reason) {
 
 function nodeIncludeDir() {
   const candidates = [join(dirname(dirname(process.execPath)), "include", "node")];
+  if (existsSync(join(candidates[0], "node_api.h"))) return candidates[0];
   try {
     const nodedir = execFileSync("npm", ["config", "get", "nodedir"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     if (nodedir && nodedir !== "undefined" && nodedir !== "null") candidates.push(join(nodedir, "include", "node"));
