@@ -6,6 +6,7 @@ const require = createRequire(import.meta.url);
 const { torch } = require("../kernel-lib/dist/index.js");
 const { nn, optim } = torch;
 const wasm = require("../kernel-lib/dist/backends/cpu/wasm/index.js");
+const native = require("../kernel-lib/dist/backends/cpu/native.js");
 
 const RECIPES = {
   // 784-256-10 ReLU, Adam 1e-3, batch 256
@@ -72,8 +73,14 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
   return {
     recipe, epochs, epoch_seconds: epochSeconds, test_accuracy: accuracy, rss_mib: rss, heap_used_mib: heap,
     final_loss: loss ? loss.item() : null, steps_per_epoch: loader.length,
-    wasm: wasm.wasmKernelInfo().mode, threads: wasm.wasmKernelInfo().workers + 1,
+    wasm: wasm.wasmKernelInfo().mode, threads: wasm.wasmKernelInfo().workers + 1, gemm: gemmPath(),
   };
+}
+
+/** "native (OpenBLAS config)" when the native GEMM served the products, else "wasm" (KERNEL_LIB_BLAS=off or not built). */
+function gemmPath() {
+  const info = native.nativeBlasInfo();
+  return info.available ? `native (${info.config}, kernels ${info.core}, ${info.threads} threads)` : "wasm";
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -41,8 +41,16 @@ function runJson(cmd, argv, env = {}) {
 
 const node = (script, argv, env) => runJson(process.execPath, [...relaxedFlag, join(here, script), ...argv], env);
 
+// The optional native GEMM (OpenBLAS addon): when built, it is kernel-lib's default float32 path, and the wasm
+// path is measured beside it with KERNEL_LIB_BLAS=off.
+const nativeInfo = spawnSync(process.execPath, ["-e",
+  `console.log(JSON.stringify(require(${JSON.stringify(join(here, "..", "kernel-lib", "dist", "backends", "cpu", "native.js"))}).nativeBlasInfo()))`],
+{ encoding: "utf8" });
+const blas = nativeInfo.status === 0 ? JSON.parse(nativeInfo.stdout) : { available: false, reason: nativeInfo.stderr.trim() };
+
 console.error("kernel-lib matmul ...");
 const contenders = {
+  ...(blas.available ? { "kernel-lib native": node("matmul_kernel_lib.mjs", ["native", ...shapeArgs]) } : {}),
   "kernel-lib relaxed-simd": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs]),
   "kernel-lib simd": node("matmul_kernel_lib.mjs", ["simd", ...shapeArgs]),
   "kernel-lib relaxed-simd 1 thread": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
@@ -59,7 +67,7 @@ if (withTorch) {
 const gf = (name, i) => contenders[name]?.matmul?.[i]?.gflops;
 const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d));
 const names = Object.keys(contenders);
-const best = "kernel-lib relaxed-simd";
+const best = blas.available ? "kernel-lib native" : "kernel-lib relaxed-simd";
 let table = `| matmul GFLOP/s (best run) | ${names.join(" | ")} | kernel-lib / tfjs-wasm | kernel-lib / PyTorch |\n`;
 table += `|---|${names.map(() => "---:").join("|")}|---:|---:|\n`;
 SHAPES.forEach((s, i) => {
@@ -71,8 +79,9 @@ const mnist = {};
 if (withMnist) {
   for (const recipe of ["adam256", "sgd12"]) {
     console.error(`MNIST ${recipe} (${epochs} epochs) ...`);
+    const train = (env) => runJson(process.execPath, [...relaxedFlag, "--expose-gc", join(here, "mnist_kernel_lib.mjs"), recipe, String(epochs)], env);
     mnist[recipe] = {
-      "kernel-lib": runJson(process.execPath, [...relaxedFlag, "--expose-gc", join(here, "mnist_kernel_lib.mjs"), recipe, String(epochs)]),
+      ...(blas.available ? { "kernel-lib native": train({}), "kernel-lib wasm": train({ KERNEL_LIB_BLAS: "off" }) } : { "kernel-lib wasm": train({}) }),
       ...(withTorch ? { PyTorch: runJson(PYTHON, [join(here, "torch_bench.py"), "mnist", recipe, String(epochs)]) } : {}),
     };
   }
@@ -85,7 +94,7 @@ if (withMnist) {
         table += `| ${recipe} | ${lib} | error | | | | | | |\n`;
         continue;
       }
-      const ratio = lib === "kernel-lib" ? `${fmt(meanOf(r) / meanOf(libs.PyTorch), 2)}x` : "";
+      const ratio = lib.startsWith("kernel-lib") ? `${fmt(meanOf(r) / meanOf(libs.PyTorch), 2)}x` : "";
       table += `| ${recipe} | ${lib} | ${fmt(meanOf(r), 2)} | ${fmt(Math.min(...r.epoch_seconds), 2)} | ${ratio} | ${fmt(r.test_accuracy.at(-1) * 100, 2)}% | ` +
         `${fmt(rssAt(r, 1), 0)} | ${fmt(rssAt(r, 3), 0)} | ${fmt(rssAt(r, r.epochs), 0)} |\n`;
     }
@@ -97,11 +106,13 @@ const cpus = os.cpus();
 const machine = {
   cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
-  loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd,
+  loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd, kernelLibGemm: blas,
 };
+const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${blas.core}; ${blas.threads} threads), wasm beside it with KERNEL_LIB_BLAS=off`
+  : `wasm (native BLAS not used: ${blas.reason})`;
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
   ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
-  `; kernel-lib threads: ${contenders[best]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
+  `; kernel-lib GEMM: ${gemmLine}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);
 mkdirSync(join(here, "results"), { recursive: true });

@@ -1,4 +1,5 @@
-import { wasmLinearF32, wasmSumRowsF32 } from "../backends/cpu/wasm/index";
+import { linearF32 } from "../backends/cpu/gemm";
+import { wasmSumRowsF32 } from "../backends/cpu/wasm/index";
 import { getRuntime } from "../backends/cpu/wasm/runtime";
 import { freshGrad, record } from "../tensor/autograd";
 import { Tensor } from "../tensor/tensor";
@@ -6,7 +7,7 @@ import { alloc } from "./core";
 import { matmulRaw } from "./matmul";
 
 /**
- * linear(x, W, b) for 2-D float32 CPU tensors on the wasm kernels: the bias is added in the GEMM's store pass,
+ * linear(x, W, b) for 2-D float32 CPU tensors on the native or wasm GEMM: the bias is added after the product,
  * and one node does the backward (grad_x = g·W, grad_W = gᵀ·x, grad_b = Σ rows of g) instead of a matmul node
  * plus a broadcast-add node. Returns null where it does not apply (the caller composes matmul and add);
  * shapes are checked by the caller.
@@ -19,7 +20,7 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Ten
   const outFeatures = weight.shape[0];
   if (batch === 0 || inFeatures === 0 || outFeatures === 0) return null;
   const out = alloc([batch, outFeatures], "float32", x.device);
-  wasmLinearF32(x._data as Float32Array, weight._data as Float32Array, bias ? (bias._data as Float32Array) : null,
+  linearF32(x._data as Float32Array, weight._data as Float32Array, bias ? (bias._data as Float32Array) : null,
     out._data as Float32Array, batch, inFeatures, outFeatures, false);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, "LinearBackward", inputs, (g, needs) => {

@@ -1,0 +1,125 @@
+/**
+ * The optional native GEMM: kernel-lib/dist/native/blas.node (built best-effort from kernel-lib/native/blas.c
+ * against the system OpenBLAS). Loaded lazily on first use; when it is absent or fails to load, everything
+ * falls back to the WebAssembly kernels. KERNEL_LIB_BLAS=off disables it; KERNEL_LIB_BLAS=require makes its
+ * absence an error (CI uses this so a broken native build cannot pass unnoticed).
+ */
+
+/** C[m,n] (+)= op(A)·op(B) on row-major Float32Arrays, exactly as gemm() in ./gemm.ts; C must not overlap A or B. */
+export type NativeSgemm = (
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean,
+) => void;
+
+export interface NativeBlasInfo {
+  /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64" */
+  config: string;
+  /** the kernel set OpenBLAS picked for this CPU at run time (DYNAMIC_ARCH), e.g. "Cooperlake" (AVX-512) */
+  core: string;
+  /** OpenBLAS threads in use */
+  threads: number;
+  /** processors OpenBLAS sees */
+  cores: number;
+}
+
+interface Addon {
+  sgemm: NativeSgemm;
+  info(): NativeBlasInfo;
+  setThreads(n: number): void;
+}
+
+/** Threads OpenBLAS may use. Two on the 2-core machine: the wasm workers sleep while a native product runs. */
+const DEFAULT_THREADS = 2;
+/**
+ * Products below this many multiply-adds, or with m or n below 64, run on one OpenBLAS thread: measured
+ * (bench/native_gemm.mjs) 12x512x784 takes 132 µs on one thread and 195 µs on two, while 512x784x12 takes
+ * 94 µs on one and 54 µs on two; 128x256x12 (0.4 M) ties.
+ */
+const NATIVE_THREAD_MIN_MACS = 1 << 20;
+const NATIVE_THREAD_MIN_SIDE = 64;
+
+let loaded = false;
+let maxThreads = DEFAULT_THREADS;
+let currentThreads = 0;
+let addon: Addon | null = null;
+let loadError = "";
+
+function candidates(): string[] {
+  const path: typeof import("node:path") = require("node:path");
+  // compiled: dist/backends/cpu -> dist/native; from source (tests): src/backends/cpu -> dist/native
+  return [path.join(__dirname, "..", "..", "native", "blas.node"), path.join(__dirname, "..", "..", "..", "dist", "native", "blas.node")];
+}
+
+function load(): Addon | null {
+  if (loaded) return addon;
+  loaded = true;
+  const setting = typeof process !== "undefined" ? process.env.KERNEL_LIB_BLAS : undefined;
+  if (setting === "off") {
+    loadError = "disabled by KERNEL_LIB_BLAS=off";
+    return null;
+  }
+  if (typeof process === "undefined" || !process.versions?.node) {
+    loadError = "not running in Node";
+  } else {
+    const fs: typeof import("node:fs") = require("node:fs");
+    for (const file of candidates()) {
+      if (!fs.existsSync(file)) continue;
+      try {
+        addon = require(file) as Addon;
+        maxThreads = threadSetting();
+        addon.setThreads(maxThreads);
+        currentThreads = maxThreads;
+        break;
+      } catch (e) {
+        loadError = `${file} failed to load: ${(e as Error).message}`;
+      }
+    }
+    if (!addon && !loadError) loadError = "kernel-lib/dist/native/blas.node not built (needs cc and libopenblas-dev)";
+  }
+  if (!addon && setting === "require") throw new Error(`native BLAS required by KERNEL_LIB_BLAS=require but unavailable: ${loadError}`);
+  return addon;
+}
+
+function threadSetting(): number {
+  const value = Number(process.env.KERNEL_LIB_BLAS_THREADS);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_THREADS;
+}
+
+/** The native sgemm, or null when the addon is not available (never throws unless KERNEL_LIB_BLAS=require). */
+export function nativeSgemm(): NativeSgemm | null {
+  return loaded ? (addon ? addon.sgemm : null) : load()?.sgemm ?? null;
+}
+
+/**
+ * The native sgemm with the thread count chosen by product size; false (nothing done) when the addon is absent.
+ * Arguments are checked by the addon, which throws an Error naming the operand and sizes on misuse.
+ */
+export function nativeGemmF32(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean,
+): boolean {
+  const lib = loaded ? addon : load();
+  if (!lib) return false;
+  const threads = m * n * k >= NATIVE_THREAD_MIN_MACS && m >= NATIVE_THREAD_MIN_SIDE && n >= NATIVE_THREAD_MIN_SIDE ? maxThreads : 1;
+  if (threads !== currentThreads) {
+    lib.setThreads(threads);
+    currentThreads = threads;
+  }
+  lib.sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+  return true;
+}
+
+/** What the native path is: its BLAS configuration and threads, or why it is not used. */
+export function nativeBlasInfo(): ({ available: true } & NativeBlasInfo) | { available: false; reason: string } {
+  const a = load();
+  return a ? { available: true, ...a.info() } : { available: false, reason: loadError };
+}
+
+/** Sets the OpenBLAS thread count (n >= 1); throws when the addon is not available. */
+export function setNativeBlasThreads(n: number): void {
+  const a = load();
+  if (!a) throw new Error(`setNativeBlasThreads(${n}): native BLAS is not available (${loadError})`);
+  a.setThreads(n);
+  maxThreads = n;
+  currentThreads = n;
+}

@@ -1,0 +1,151 @@
+// The optional native GEMM (kernel-lib/dist/native/blas.node on OpenBLAS): when it is built, every transpose form,
+// accumulate and offset case matches the float64 reference within the bound the wasm tests use, and misuse throws
+// named errors; whether or not it is built, gemm() stays correct and the best-effort build never fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { gemm } from "../kernel-lib/src/backends/cpu/gemm";
+import { nativeBlasInfo, nativeSgemm, setNativeBlasThreads, type NativeSgemm } from "../kernel-lib/src/backends/cpu/native";
+import { EPS32, filled, refGemm, worstRatio } from "./wasm-helpers";
+
+const ROOT = join(__dirname, "..");
+const ADDON = join(ROOT, "kernel-lib", "dist", "native", "blas.node");
+const BUILD = join(ROOT, "kernel-lib", "native", "build.mjs");
+const built = existsSync(ADDON) && process.env.KERNEL_LIB_BLAS !== "off";
+
+// [m, k, n]: single elements, odd edges, k = 0, empty outputs, and products large enough for two OpenBLAS threads.
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1], [3, 5, 2], [4, 8, 16], [5, 7, 9], [13, 300, 19], [12, 784, 33], [97, 513, 70], [130, 12, 700], [6, 0, 5], [0, 3, 4], [4, 3, 0],
+];
+const TRANS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+
+type Gemm = NativeSgemm;
+
+/** Every shape × transpose form × accumulate at non-zero offsets, against the float64 reference. */
+function checkAll(run: Gemm): void {
+  for (const [m, k, n] of SHAPES) {
+    for (const [tA, tB] of TRANS) {
+      for (const accumulate of [false, true]) {
+        const a = filled(m * k + 3, m * 7 + k), b = filled(k * n + 5, n * 13 + k), c = filled(m * n + 9, 99);
+        const c0 = c.slice();
+        run(tA, tB, m, n, k, a, 3, b, 5, c, 7, accumulate);
+        const { c: want, mag } = refGemm(tA, tB, m, n, k, a, 3, b, 5);
+        if (accumulate) for (let i = 0; i < m * n; i++) want[i] += c0[7 + i];
+        // same bound as test/wasm-gemm.test.ts: |error| <= (k + 2) u Σ|a·b| (+ 2u|c0|), u = 2^-24
+        const allowed = (i: number): number => (k + 2) * EPS32 * (mag[i] + (accumulate ? Math.abs(c0[7 + i]) : 0)) + 1e-30;
+        const label = `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${accumulate}`;
+        expect(worstRatio(c.subarray(7, 7 + m * n), want, allowed), label).toBeLessThanOrEqual(1);
+        expect(Array.from(c.subarray(0, 7)), `${label}: elements before cOff untouched`).toEqual(Array.from(c0.subarray(0, 7)));
+        expect(Array.from(c.subarray(7 + m * n)), `${label}: elements after C untouched`).toEqual(Array.from(c0.subarray(7 + m * n)));
+      }
+    }
+  }
+}
+
+/** Runs node on a script with native.ts transpiled into a temp dir, where no addon lies next to it. */
+function childWithoutAddon(env: Record<string, string>, script: string): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), "native-blas-"));
+  const src = ts.sys.readFile(join(ROOT, "kernel-lib", "src", "backends", "cpu", "native.ts")) ?? "";
+  writeFileSync(join(dir, "native.js"), ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText);
+  const r = spawnSync(process.execPath, ["-e", `const native = require(${JSON.stringify(join(dir, "native.js"))});\n${script}`], {
+    encoding: "utf8", env: { ...process.env, ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("native BLAS (optional)", () => {
+  afterAll(() => { if (built) setNativeBlasThreads(2); });
+
+  it("reports whether it is in use, and why not", () => {
+    const info = nativeBlasInfo();
+    expect(info.available).toBe(built);
+    if (info.available) {
+      expect(info.config).toMatch(/OpenBLAS/);
+      expect(info.core.length).toBeGreaterThan(0);
+      expect(info.threads).toBeGreaterThanOrEqual(1);
+      expect(nativeSgemm()).toBeTypeOf("function");
+    } else {
+      expect(info.reason).toMatch(/not built|KERNEL_LIB_BLAS=off|failed to load/);
+      expect(nativeSgemm()).toBeNull();
+    }
+  });
+
+  it("gemm() (native when built, else wasm) matches the float64 reference on every form", () => {
+    checkAll(gemm as Gemm);
+  });
+
+  it("the addon's sgemm matches the reference on one and on two OpenBLAS threads, or the fallback is in use", () => {
+    const sgemm = nativeSgemm();
+    if (!built) {
+      expect(sgemm).toBeNull();
+      return;
+    }
+    expect(sgemm).not.toBeNull();
+    for (const threads of [1, 2]) {
+      setNativeBlasThreads(threads);
+      expect(nativeBlasInfo()).toMatchObject({ available: true, threads });
+      checkAll(sgemm as Gemm);
+    }
+  });
+
+  it("misuse throws errors naming the function and sizes", () => {
+    const sgemm = nativeSgemm();
+    if (!built) {
+      expect(() => setNativeBlasThreads(2)).toThrow(/setNativeBlasThreads\(2\): native BLAS is not available/);
+      return;
+    }
+    const f = sgemm as Gemm;
+    const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+    expect(() => f(false, false, 2, 2, 3, a, 1, b, 0, c, 0, false)).toThrow(
+      "native sgemm: a needs 6 elements from offset 1 for m=2 n=2 k=3 (transA=0 transB=0), but has length 6");
+    expect(() => f(false, true, 3, 2, 2, a, 0, b, 0, c, 0, false)).toThrow(/native sgemm: c needs 6 elements from offset 0 for m=3 n=2 k=2 \(transA=0 transB=1\), but has length 4/);
+    expect(() => f(false, false, 2, 2, 3, a, 0, new Float64Array(6) as unknown as Float32Array, 0, c, 0, false)).toThrow(
+      "native sgemm: b must be a Float32Array");
+    expect(() => f(false, false, 2.5, 2, 3, a, 0, b, 0, c, 0, false)).toThrow("native sgemm: m, n and k must be non-negative integers");
+    expect(() => f(false, false, 2, 2, 3, a, -1, b, 0, c, 0, false)).toThrow("native sgemm: aOff, bOff and cOff must be non-negative integers");
+    expect(() => f(0 as unknown as boolean, false, 2, 2, 3, a, 0, b, 0, c, 0, false)).toThrow(/transA, transB and accumulate must be booleans/);
+    const shared = new Float32Array(16);
+    expect(() => f(false, false, 2, 2, 2, shared, 0, shared, 4, shared, 2, false)).toThrow(/native sgemm: c overlaps a or b in memory \(m=2 n=2 k=2\)/);
+    expect(() => (f as unknown as (...args: unknown[]) => void)(false, false, 1, 1)).toThrow(/native sgemm: expected 12 arguments/);
+    expect(() => setNativeBlasThreads(0)).toThrow("native setThreads: n must be a positive integer");
+  });
+
+  it("gemm() with C sharing storage with an operand still computes from the original operands", () => {
+    // A = buf[0..4) as 2x2, C = buf[4..8): no overlap, but one buffer; native is skipped, result must be right
+    const buf = new Float32Array([1, 2, 3, 4, 0, 0, 0, 0]);
+    gemm(false, false, 2, 2, 2, buf, 0, buf, 0, buf, 4, false);
+    expect(Array.from(buf.subarray(4))).toEqual([7, 10, 15, 22]);
+  });
+
+  it("without the addon: null and no error, KERNEL_LIB_BLAS=require throws, KERNEL_LIB_BLAS=off disables", () => {
+    const absent = childWithoutAddon({ KERNEL_LIB_BLAS: "" }, "console.log(JSON.stringify([native.nativeSgemm(), native.nativeBlasInfo()]));");
+    expect(absent.status, absent.stderr).toBe(0);
+    expect(JSON.parse(absent.stdout)).toEqual([null, { available: false, reason: expect.stringMatching(/not built/) }]);
+    const required = childWithoutAddon({ KERNEL_LIB_BLAS: "require" }, "native.nativeSgemm();");
+    expect(required.status).not.toBe(0);
+    expect(required.stderr).toMatch(/native BLAS required by KERNEL_LIB_BLAS=require but unavailable: .*not built/);
+    const off = childWithoutAddon({ KERNEL_LIB_BLAS: "off" }, "console.log(JSON.stringify(native.nativeBlasInfo()));");
+    expect(JSON.parse(off.stdout)).toEqual({ available: false, reason: "disabled by KERNEL_LIB_BLAS=off" });
+  });
+
+  it("the best-effort build prints one line and exits 0 without a compiler, and builds a loadable addon with one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "native-build-"));
+    const out = join(dir, "blas.node");
+    const noCc = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "no-such-cc", KERNEL_LIB_NATIVE_OUT: out } });
+    expect(noCc.status).toBe(0);
+    expect(noCc.stdout).toBe("native BLAS not built: compiler no-such-cc not usable (ENOENT); using WebAssembly kernels\n");
+    expect(existsSync(out)).toBe(false);
+    const failing = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "false", KERNEL_LIB_NATIVE_OUT: out } });
+    expect(failing.status).toBe(0);
+    expect(failing.stdout).toMatch(/^native BLAS not built: false failed \(exit 1\).*; using WebAssembly kernels\n$/);
+    if (!built) return; // no toolchain here: the two lines above are all an install without one sees
+    const ok = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "", KERNEL_LIB_NATIVE_OUT: out } });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe(`native BLAS built: ${out}\n`);
+    const load = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.stringify(out)}).info().config)`], { encoding: "utf8" });
+    expect(load.stdout).toMatch(/^OpenBLAS/);
+  });
+});
