@@ -6,6 +6,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { torch } from "../kernel-lib/src/index";
 import { setWasmMode, wasmMode } from "../kernel-lib/src/backends/cpu/wasm/index";
+import { setNativeBlasEnabled } from "../kernel-lib/src/backends/cpu/native";
 import { EPS32, filled, relaxedFlagWorks, RELAXED_FLAG } from "./wasm-helpers";
 
 /**
@@ -28,12 +29,18 @@ interface Result {
 
 function inModes(run: () => Result): Record<string, Result> {
   const results: Record<string, Result> = {};
-  for (const mode of ["off", "simd"] as const) {
-    setWasmMode(mode);
-    expect(wasmMode()).toBe(mode);
-    results[mode] = run();
+  // The WebAssembly and TypeScript kernels are what these tests compare: keep the native GEMM out of the way.
+  const native = setNativeBlasEnabled(false);
+  try {
+    for (const mode of ["off", "simd"] as const) {
+      setWasmMode(mode);
+      expect(wasmMode()).toBe(mode);
+      results[mode] = run();
+    }
+  } finally {
+    setWasmMode("auto");
+    setNativeBlasEnabled(native);
   }
-  setWasmMode("auto");
   return results;
 }
 
@@ -212,7 +219,8 @@ describe.runIf(relaxedFlagWorks())("relaxed-SIMD mode (child Node with " + RELAX
     `;
     const file = join(lib, "child-optim.js");
     writeFileSync(file, script);
-    const r = spawnSync(process.execPath, [RELAXED_FLAG, file], { encoding: "utf8", timeout: 60_000 });
+    // This child tests the relaxed-SIMD WebAssembly kernels, so the native GEMM stays off there.
+    const r = spawnSync(process.execPath, [RELAXED_FLAG, file], { encoding: "utf8", timeout: 60_000, env: { ...process.env, KERNEL_LIB_BLAS: "off" } });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { mode: string; report: { name: string; given: number; whole: number }[] };
     expect(out.mode).toBe("relaxed-simd");

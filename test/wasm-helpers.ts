@@ -79,7 +79,7 @@ export function runChild(flags: string[], script: string, env: Record<string, st
   const file = join(dirname(transpiledWasmLoader()), `child-${Math.random().toString(36).slice(2)}.js`);
   writeFileSync(file, `const wasm = require(${JSON.stringify(transpiledWasmLoader())});\n${script}\n`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [...flags, file], { encoding: "utf8", env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [...flags, file], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "off", ...env }, timeout: timeoutMs, maxBuffer: 1 << 28 });
   const lines = (r.stdout ?? "").trim().split("\n");
   let json: unknown = null;
   try { json = JSON.parse(lines[lines.length - 1]); } catch { json = null; }

@@ -43,6 +43,8 @@ let maxThreads = DEFAULT_THREADS;
 let currentThreads = 0;
 let addon: Addon | null = null;
 let loadError = "";
+/** Switched off at run time by setNativeBlasEnabled(false) (tests that must exercise the WebAssembly kernels). */
+let enabled = true;
 
 function candidates(): string[] {
   const path: typeof import("node:path") = require("node:path");
@@ -87,6 +89,7 @@ function threadSetting(): number {
 
 /** The native sgemm, or null when the addon is not available (never throws unless KERNEL_LIB_BLAS=require). */
 export function nativeSgemm(): NativeSgemm | null {
+  if (!enabled) return null;
   return loaded ? (addon ? addon.sgemm : null) : load()?.sgemm ?? null;
 }
 
@@ -98,6 +101,7 @@ export function nativeGemmF32(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean,
 ): boolean {
+  if (!enabled) return false;
   const lib = loaded ? addon : load();
   if (!lib) return false;
   const threads = m * n * k >= NATIVE_THREAD_MIN_MACS && m >= NATIVE_THREAD_MIN_SIDE && n >= NATIVE_THREAD_MIN_SIDE ? maxThreads : 1;
@@ -113,6 +117,16 @@ export function nativeGemmF32(
 export function nativeBlasInfo(): ({ available: true } & NativeBlasInfo) | { available: false; reason: string } {
   const a = load();
   return a ? { available: true, ...a.info() } : { available: false, reason: loadError };
+}
+
+/**
+ * Turns the native path off (false) or back on (true) for this process, so products go to the WebAssembly
+ * kernels; returns the previous setting. KERNEL_LIB_BLAS=off does the same from the environment.
+ */
+export function setNativeBlasEnabled(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
 }
 
 /** Sets the OpenBLAS thread count (n >= 1); throws when the addon is not available. */
