@@ -9,7 +9,7 @@ import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 import { gemm } from "../kernel-lib/src/backends/cpu/gemm";
 import { nativeBlasInfo, nativeSgemm, setNativeBlasThreads, type NativeSgemm } from "../kernel-lib/src/backends/cpu/native";
-import { EPS32, filled, refGemm, worstRatio } from "./wasm-helpers";
+import { checkGemmAll } from "./wasm-helpers";
 
 const ROOT = join(__dirname, "..");
 const ADDON = join(ROOT, "kernel-lib", "dist", "native", "blas.node");
@@ -20,29 +20,11 @@ const built = existsSync(ADDON) && process.env.KERNEL_LIB_BLAS !== "off";
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 2], [4, 8, 16], [5, 7, 9], [13, 300, 19], [12, 784, 33], [97, 513, 70], [130, 12, 700], [6, 0, 5], [0, 3, 4], [4, 3, 0],
 ];
-const TRANS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
-
 type Gemm = NativeSgemm;
 
 /** Every shape × transpose form × accumulate at non-zero offsets, against the float64 reference. */
 function checkAll(run: Gemm): void {
-  for (const [m, k, n] of SHAPES) {
-    for (const [tA, tB] of TRANS) {
-      for (const accumulate of [false, true]) {
-        const a = filled(m * k + 3, m * 7 + k), b = filled(k * n + 5, n * 13 + k), c = filled(m * n + 9, 99);
-        const c0 = c.slice();
-        run(tA, tB, m, n, k, a, 3, b, 5, c, 7, accumulate);
-        const { c: want, mag } = refGemm(tA, tB, m, n, k, a, 3, b, 5);
-        if (accumulate) for (let i = 0; i < m * n; i++) want[i] += c0[7 + i];
-        // same bound as test/wasm-gemm.test.ts: |error| <= (k + 2) u Σ|a·b| (+ 2u|c0|), u = 2^-24
-        const allowed = (i: number): number => (k + 2) * EPS32 * (mag[i] + (accumulate ? Math.abs(c0[7 + i]) : 0)) + 1e-30;
-        const label = `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${accumulate}`;
-        expect(worstRatio(c.subarray(7, 7 + m * n), want, allowed), label).toBeLessThanOrEqual(1);
-        expect(Array.from(c.subarray(0, 7)), `${label}: elements before cOff untouched`).toEqual(Array.from(c0.subarray(0, 7)));
-        expect(Array.from(c.subarray(7 + m * n)), `${label}: elements after C untouched`).toEqual(Array.from(c0.subarray(7 + m * n)));
-      }
-    }
-  }
+  checkGemmAll(run, SHAPES, (ok, label) => expect(ok, label).toBe(true));
 }
 
 /** Runs node on a script with native.ts transpiled into a temp dir, where no addon lies next to it. */

@@ -1,33 +1,15 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setWasmMode, wasmGemmF32, wasmLinearF32, wasmKernelInfo } from "../kernel-lib/src/backends/cpu/wasm/index";
-import { EPS32, filled, refGemm, relaxedFlagWorks, RELAXED_FLAG, runChild, worstRatio } from "./wasm-helpers";
+import { checkGemmAll, EPS32, filled, refGemm, relaxedFlagWorks, RELAXED_FLAG, runChild, worstRatio } from "./wasm-helpers";
 
 // [m, k, n]: single elements, partial register tiles, k across several cache blocks (KC = 256), m below and above
 // the in-place-B threshold (24) and the row block (MC = 96), and empty products.
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 2], [4, 8, 16], [5, 7, 9], [13, 300, 19], [23, 40, 33], [24, 40, 33], [97, 513, 70], [6, 0, 5], [0, 3, 4],
 ];
-const TRANS: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
-
 /** Runs every shape/transpose/accumulate case through wasmGemmF32 at non-zero offsets and checks it. */
 function checkAll(): void {
-  for (const [m, k, n] of SHAPES) {
-    for (const [tA, tB] of TRANS) {
-      for (const accumulate of [false, true]) {
-        const a = filled(m * k + 3, m * 7 + k), b = filled(k * n + 5, n * 13 + k), c = filled(m * n + 7, 99);
-        const c0 = c.slice();
-        wasmGemmF32(tA, tB, m, n, k, a, 3, b, 5, c, 7, accumulate);
-        const { c: want, mag } = refGemm(tA, tB, m, n, k, a, 3, b, 5);
-        if (accumulate) for (let i = 0; i < m * n; i++) want[i] += c0[7 + i];
-        // Each element is a k-term float32 dot product (blocked over k), plus one rounding for the accumulate:
-        // |error| <= (k + 2) u Σ|a·b| (+ 2u|c0|), u = 2^-24.
-        const allowed = (i: number): number => (k + 2) * EPS32 * (mag[i] + (accumulate ? Math.abs(c0[7 + i]) : 0)) + 1e-30;
-        const ratio = worstRatio(c.subarray(7, 7 + m * n), want, allowed);
-        expect(ratio, `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${accumulate}`).toBeLessThanOrEqual(1);
-        expect(Array.from(c.subarray(0, 7)), "elements before cOff untouched").toEqual(Array.from(c0.subarray(0, 7)));
-      }
-    }
-  }
+  checkGemmAll(wasmGemmF32, SHAPES, (ok, label) => expect(ok, label).toBe(true));
 }
 
 describe("wasmGemmF32", () => {

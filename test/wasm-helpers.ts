@@ -91,3 +91,36 @@ export const RELAXED_FLAG = "--experimental-wasm-relaxed-simd";
 export function relaxedFlagWorks(): boolean {
   return spawnSync(process.execPath, [RELAXED_FLAG, "-e", "0"], { stdio: "ignore" }).status === 0;
 }
+
+export type GemmF32 = (
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean,
+) => unknown;
+
+export const GEMM_TRANSPOSES: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+
+/**
+ * Runs every [m, k, n] shape × transpose form × accumulate through `run` at non-zero offsets and checks it
+ * against the float64 reference. Each element is a k-term float32 dot product (blocked over k), plus one
+ * rounding for the accumulate: |error| <= (k + 2) u Σ|a·b| (+ 2u|c0|), u = 2^-24. Elements outside C are untouched.
+ */
+export function checkGemmAll(run: GemmF32, shapes: Array<[number, number, number]>, check: (ok: boolean, label: string, got: unknown, want: unknown) => void): void {
+  for (const [m, k, n] of shapes) {
+    for (const [tA, tB] of GEMM_TRANSPOSES) {
+      for (const accumulate of [false, true]) {
+        const a = filled(m * k + 3, m * 7 + k), b = filled(k * n + 5, n * 13 + k), c = filled(m * n + 9, 99);
+        const c0 = c.slice();
+        run(tA, tB, m, n, k, a, 3, b, 5, c, 7, accumulate);
+        const { c: want, mag } = refGemm(tA, tB, m, n, k, a, 3, b, 5);
+        if (accumulate) for (let i = 0; i < m * n; i++) want[i] += c0[7 + i];
+        const allowed = (i: number): number => (k + 2) * EPS32 * (mag[i] + (accumulate ? Math.abs(c0[7 + i]) : 0)) + 1e-30;
+        const label = `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${accumulate}`;
+        const ratio = worstRatio(c.subarray(7, 7 + m * n), want, allowed);
+        check(ratio <= 1, `${label}: worst error / allowed = ${ratio}`, ratio, 1);
+        const before = Array.from(c.subarray(0, 7)), after = Array.from(c.subarray(7 + m * n));
+        check(JSON.stringify(before) === JSON.stringify(Array.from(c0.subarray(0, 7))), `${label}: elements before cOff untouched`, before, null);
+        check(JSON.stringify(after) === JSON.stringify(Array.from(c0.subarray(7 + m * n))), `${label}: elements after C untouched`, after, null);
+      }
+    }
+  }
+}
