@@ -94,25 +94,24 @@ export interface AdamOptions {
 export function wasmAdamStepF32(param: F32, grad: F32, expAvg: F32, expAvgSq: F32, opts: AdamOptions): void {
   const op = "wasmAdamStepF32";
   for (const [name, a] of Object.entries({ param, grad, expAvg, expAvgSq })) checkFloat32(op, name, a);
-  const n = checkSameLength(op, { param, grad, expAvg, expAvgSq });
+  checkSameLength(op, { param, grad, expAvg, expAvgSq });
   if (!Number.isInteger(opts.step) || opts.step < 1) throw new Error(`${op}: step must be an integer >= 1, got ${opts.step}`);
   const stepSize = opts.lr / (1 - Math.pow(opts.beta1, opts.step));
   const bc2Sqrt = Math.sqrt(1 - Math.pow(opts.beta2, opts.step));
   const { lr, beta1, beta2, eps, weightDecay, decoupled } = opts;
-  const rt = getRuntime();
-  if (!rt) return adamStepTs(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt);
-  rt.resetArena();
-  const pPtr = rt.alloc(n * 4), gPtr = rt.alloc(n * 4), mPtr = rt.alloc(n * 4), vPtr = rt.alloc(n * 4);
-  rt.reserve();
-  const heap = rt.f32();
-  heap.set(param, pPtr >> 2);
-  heap.set(grad, gPtr >> 2);
-  heap.set(expAvg, mPtr >> 2);
-  heap.set(expAvgSq, vPtr >> 2);
-  rt.exports.adamStep(pPtr, gPtr, mPtr, vPtr, n, 1 - beta1, beta2, 1 - beta2, eps, weightDecay, +decoupled, 1 - lr * weightDecay, stepSize, bc2Sqrt);
-  param.set(heap.subarray(pPtr >> 2, (pPtr >> 2) + n));
-  expAvg.set(heap.subarray(mPtr >> 2, (mPtr >> 2) + n));
-  expAvgSq.set(heap.subarray(vPtr >> 2, (vPtr >> 2) + n));
+  const coefficients: AdamCoefficients = {
+    oneMinusBeta1: 1 - beta1,
+    beta2,
+    oneMinusBeta2: 1 - beta2,
+    eps,
+    weightDecay: decoupled ? 0 : weightDecay,
+    shrink: decoupled ? 1 - lr * weightDecay : 1,
+    stepSize,
+    bc2Sqrt,
+  };
+  if (!wasmAdamStepPrecomputedF32(param, grad, expAvg, expAvgSq, coefficients)) {
+    adamStepTs(param, grad, expAvg, expAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt);
+  }
 }
 
 /** Adam/AdamW step coefficients as the optimizer precomputes them (float64; the kernel rounds them to float32). */
