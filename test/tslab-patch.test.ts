@@ -1,15 +1,28 @@
-// tslab 1.0.22 misses shorthand properties when it rewrites references to earlier cells' variables;
-// tools/patches/tslab-shorthand.cjs (applied by npm install) fixes it. This runs the fixed case in a real kernel.
+// tools/patches/tslab.cjs (applied by npm install) fixes tslab 1.0.22: shorthand properties naming an earlier
+// cell's variable, and output lost in bursts (unqueued zeromq sends, iopub high-water mark). Checked in a real kernel.
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { patchTslab } from "../tools/patches/tslab-shorthand.cjs";
+import { patchTslab } from "../tools/patches/tslab.cjs";
 import { ensureWorkbookBuilt, FIXTURES, LooseNotebook, readJson, ROOT, runWorkbook, streamText, tempDir, cleanupTempDirs } from "./runner-helpers";
 
 beforeAll(() => ensureWorkbookBuilt());
 
-describe("tslab shorthand-property patch", () => {
-  it("is applied and idempotent", () => {
-    expect(patchTslab(ROOT)).toBe("already patched");
+describe("tslab patches", () => {
+  it("are applied and idempotent", () => {
+    expect(patchTslab(ROOT)).toEqual({ "shorthand properties": "already patched", "queued sends": "already patched", "unlimited iopub queue": "already patched" });
+  });
+
+  it("deliver every line of a cell that prints 3000 lines, in order", async () => {
+    const out = tempDir("burst-");
+    try {
+      const run = await runWorkbook(["run", path.join(FIXTURES, "burst.ipynb"), "--out", out]);
+      expect(run.code, run.stderr).toBe(0);
+      const nb = readJson<LooseNotebook>(path.join(out, "burst.ipynb"));
+      expect(streamText(nb.cells[0])).toBe(Array.from({ length: 3000 }, (_, i) => `${i}\n`).join(""));
+      expect(streamText(nb.cells[1])).toBe("after\n");
+    } finally {
+      cleanupTempDirs();
+    }
   });
 
   it("lets `{ lr }` name a variable from an earlier cell", async () => {

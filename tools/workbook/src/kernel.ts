@@ -329,7 +329,8 @@ export class Kernel {
     const control = make("control", new z.Dealer());
     make("stdin", new z.Dealer());
     make("hb", new z.Request());
-    const iopub = new z.Subscriber();
+    // No high-water mark: a SUB socket drops messages beyond 1000 unread, which a cell printing in a loop reaches.
+    const iopub = new z.Subscriber({ receiveHighWaterMark: 0 });
     iopub.subscribe();
     make("iopub", iopub);
     void this.receiveLoop(shell, (m) => this.replyWaiters.get(String(m.parent_header.msg_id))?.(m));
