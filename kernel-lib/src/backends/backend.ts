@@ -9,23 +9,25 @@ import type { Generator } from "../tensor/random";
  */
 export type Storage = TypedArray;
 
-/** Elementwise functions of one input; `p0`/`p1` are the op's scalar parameters where it has any. */
-export type UnaryOp =
-  | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos" | "floor" | "ceil" | "round" | "not"
-  | "relu" | "sigmoid" | "tanh" | "leakyRelu" | "elu" | "gelu" | "geluTanh" | "silu" | "mish"
-  | "softplus" | "softsign" | "hardtanh" | "logsigmoid"
-  | "addScalar" | "clamp";
-
 /**
- * Elementwise functions of two broadcast inputs. The `*Grad` ops are the fused backward kernels of
- * activations: `a` is the incoming gradient, `b` the activation's input (or output where noted in cpu).
+ * An elementwise function, declared once in ops/defs and compiled by each backend (the CPU backend into a
+ * monomorphic JavaScript loop; a GPU backend into a shader). `args` names the inputs in order (one for
+ * `unary`, two for `binary`, e.g. `["g", "x"]` for a derivative of the incoming gradient and the input).
+ *
+ * The expression language (JavaScript syntax, so the CPU backend can inline it): numbers, the args, the
+ * scalar parameters `p0` `p1`, locals from `lets` (evaluated in order), `+ - * /`, unary `-`, comparisons
+ * `=== !== < > <= >=` (`v !== v` tests NaN), `&& || !`, `c ? a : b` (booleans are 0/1 in numeric context), and
+ * calls to the library every backend provides: `exp log sqrt abs sin cos tanh floor ceil trunc round pow min
+ * max log1p expm1 erf sigmoid softplus(x, beta, threshold) logsigmoid`, constants `SQRT_2_OVER_PI INV_SQRT_2
+ * INV_SQRT_2PI`. `round` rounds half to even (PyTorch's rule).
  */
-export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "and" | "or"
-  | "reluGrad" | "sigmoidGrad" | "tanhGrad" | "leakyReluGrad" | "eluGrad" | "geluGrad" | "geluTanhGrad"
-  | "siluGrad" | "mishGrad" | "softplusGrad" | "softsignGrad" | "hardtanhGrad" | "logsigmoidGrad"
-  | "powGradBase" | "sqrtGrad" | "clampGrad" | "absGrad";
+export interface ElementwiseKernel {
+  /** unique name: kernels are compiled once per name */
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly lets?: readonly (readonly [string, string])[];
+  readonly expr: string;
+}
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
@@ -67,8 +69,10 @@ export interface Backend {
   /** Gathers a strided view of x into contiguous out (transpose, expand, narrow, permute). */
   strided(x: Storage, offset: number, shape: readonly number[], strides: readonly number[], out: Storage): void;
 
-  unary(op: UnaryOp, x: Storage, out: Storage, p0?: number, p1?: number): void;
-  binary(op: BinaryOp, a: Storage, b: Storage, out: Storage, plan: BroadcastPlan, p0?: number, p1?: number): void;
+  /** out[i] = kernel(x[i]); out has x's length. */
+  unary(kernel: ElementwiseKernel, x: Storage, out: Storage, p0?: number, p1?: number): void;
+  /** out = kernel(a, b) broadcast by the plan. */
+  binary(kernel: ElementwiseKernel, a: Storage, b: Storage, out: Storage, plan: BroadcastPlan, p0?: number, p1?: number): void;
   where(cond: Storage, a: Storage, b: Storage, out: Storage, plan: BroadcastPlan): void;
 
   /** Reduces the middle axis of x viewed as [outer, size, inner] into out [outer, inner]. */

@@ -4,6 +4,7 @@ import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating } from "../tensor/dtype";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor-class";
+import { UNARY } from "./defs/index";
 import { alloc, backendOf } from "./core";
 import { add, binaryRaw, mul, sub } from "./elementwise";
 import { mean, sum } from "./reduce";
@@ -104,7 +105,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
   const perSample = reshape(unaryRaw("neg", picked, picked.dtype), batched ? [n] : []);
   const loss = record(perSample, "CrossEntropyBackward", [logits], (g) => {
     const grad = alloc(logits.shape, logits.dtype, logits.device);
-    be.unary("exp", logp._data, grad._data);
+    be.unary(UNARY.exp, logp._data, grad._data);
     const minusOne = alloc([n, 1], logits.dtype, logits.device);
     be.fill(minusOne._data, -1);
     be.scatterAdd(minusOne._data, n, c, 1, idx._data, 1, grad._data);

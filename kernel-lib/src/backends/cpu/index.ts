@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, BroadcastPlan, MatmulPlan, ReduceOp, Storage, UnaryOp } from "../backend";
+import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, Storage } from "../backend";
 import { DType, TypedArray, allocate } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import { binary, unary, where } from "./elementwise";
@@ -37,15 +37,16 @@ export const cpuBackend: Backend = {
     else for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i];
   },
   strided,
-  unary(op: UnaryOp, x, out, p0, p1) {
-    if (op === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
-    else unary(op, x, out, p0, p1);
+  // relu and its derivative (ops/defs/activations.ts) have SIMD kernels
+  unary(kernel: ElementwiseKernel, x, out, p0, p1) {
+    if (kernel.name === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
+    else unary(kernel, x, out, p0, p1);
   },
-  binary(op: BinaryOp, a, b, out, plan: BroadcastPlan, p0, p1) {
-    if (op === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
+  binary(kernel: ElementwiseKernel, a, b, out, plan: BroadcastPlan, p0, p1) {
+    if (kernel.name === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
         a.length === out.length && b.length === out.length) {
       wasmReluBackwardF32(a as Float32Array, b, out as Float32Array);
-    } else binary(op, a, b, out, plan, p0, p1);
+    } else binary(kernel, a, b, out, plan, p0, p1);
   },
   where,
   reduce: (op: ReduceOp, x, outer, size, inner, out) => reduce(op, x, outer, size, inner, out),
