@@ -94,4 +94,53 @@ export interface Backend {
   /** Random fills draw from the seeded generator on the host, so every backend gives the same numbers. */
   uniform(out: Storage, low: number, high: number, gen: Generator): void;
   normal(out: Storage, mean: number, std: number, gen: Generator): void;
+
+  // ---- optional fused kernels: ops use them when present and compose primitives otherwise ----------------
+  /**
+   * out[batch, outF] = x[batch, inF] · w[outF, inF]ᵀ (+ bias[outF] on every row). Returns false where this backend
+   * has no fused kernel for these storages (the caller then composes matmul and add).
+   */
+  linear?(x: Storage, w: Storage, bias: Storage | null, out: Storage, batch: number, inFeatures: number, outFeatures: number): boolean;
+  /** out[j] = Σ_i x[i, j] over x [rows, cols] (linear's bias gradient); false where not fused. */
+  sumRows?(x: Storage, out: Storage, rows: number, cols: number): boolean;
+  /**
+   * Cross-entropy of logits [rows, cols] against class indices `labels` [rows] (already range-checked):
+   * loss[0] = scale · Σ_i −log softmax(logits_i)[label_i]; when `grad` is given it receives
+   * scale · (softmax − onehot). Returns false where not fused (the caller composes logSoftmax and gather).
+   */
+  softmaxCrossEntropy?(logits: Storage, labels: Storage, rows: number, cols: number, scale: number, loss: Storage, grad: Storage | null): boolean;
+  /** One SGD step over a parameter's storage; `buf` is the momentum buffer (same dtype and length) or null. */
+  sgdStep?(param: Storage, grad: Storage, buf: Storage | null, args: SgdStepArgs): void;
+  /** One Adam/AdamW step; m, v (and vmax with amsgrad) are state storages of the parameter's dtype and length. */
+  adamStep?(param: Storage, grad: Storage, m: Storage, v: Storage, vmax: Storage | null, args: AdamStepArgs): void;
+}
+
+/** SGD hyper-parameters for one step (PyTorch's update order). */
+export interface SgdStepArgs {
+  lr: number;
+  weightDecay: number;
+  momentum: number;
+  /** 1 - dampening */
+  keep: number;
+  nesterov: boolean;
+  /** -1 to maximize */
+  sign: number;
+  /** the first momentum step copies d into the buffer */
+  first: boolean;
+}
+
+/** Adam/AdamW hyper-parameters for one step, bias corrections precomputed. */
+export interface AdamStepArgs {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 - beta1^step) */
+  stepSize: number;
+  /** sqrt(1 - beta2^step) */
+  bc2Sqrt: number;
+  eps: number;
+  /** L2 weight decay added to the gradient (Adam), 0 for AdamW */
+  weightDecay: number;
+  /** 1 - lr·weightDecay for AdamW, 1 for Adam */
+  shrink: number;
+  sign: number;
 }
