@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`workbook: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")}, help, --version)`);
+    console.error(`workbook: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")}, help)`);
     process.exitCode = 2;
     return;
   }
