@@ -27,7 +27,7 @@ export function kernelArgv(connectionFile = "{connection_file}", nodePath: strin
 }
 
 /** Preloaded by the kernel: resolves kernel-lib (values and types) from notebooks outside the project. */
-export const KERNEL_PRELOAD = path.join(__dirname, "kernel-preload.js");
+export const KERNEL_PRELOAD = path.join(PROJECT_ROOT, "tools", "workbook", "dist", "kernel-preload.js");
 
 export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec {
   return {
