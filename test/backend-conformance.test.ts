@@ -106,15 +106,19 @@ const PARAMS: Record<string, [number, number]> = {
 
 for (const [label, be] of backends) {
   describe(`backend conformance: ${label}`, () => {
-    it("upload, readSync, read and free round-trip every dtype; alloc has the length asked for; fill sets every element", async () => {
+    it("upload, readSync, read and free round-trip every dtype; alloc gives zeros of the length asked for; fill and write set elements", async () => {
       for (const dtype of ["float32", "float64", "int32", "uint8", "bool"] as DType[]) {
         const v = dtype === "bool" ? [1, 0, 1] : [1, 2, 250];
         const s = up(be, dtype, v);
         expect(down(be, s), dtype).toEqual(v);
         expect(Array.from(await be.read(s)), dtype).toEqual(v);
         const a = be.alloc(dtype, 5);
+        expect(down(be, a), `${dtype}: alloc gives zeros`).toEqual([0, 0, 0, 0, 0]);
         be.fill(a, 1);
         expect(down(be, a), dtype).toEqual([1, 1, 1, 1, 1]);
+        be.write(a, 3, [0, 1]);
+        be.write(a, 0, host(dtype, [0]));
+        expect(down(be, a), `${dtype}: write`).toEqual([0, 1, 1, 0, 1]);
         be.free(a);
         be.free(s);
       }

@@ -44,6 +44,11 @@ export const arrayBackend: Backend = {
   upload: (data) => wrap(dtypeOfArray(data), data),
   readSync: (s) => toHost(s),
   read: (s) => Promise.resolve(toHost(s)),
+  write: (s, offset, data) => {
+    const host = toHost(s);
+    host.set(data, offset);
+    store(s, host);
+  },
   free: (s) => {
     (s as unknown as ArrayStorage).values = [];
   },
