@@ -11,6 +11,8 @@ import * as ix from "../ops/index";
 import * as sm from "../ops/softmax";
 import * as ip from "../ops/inplace";
 import * as cv from "../ops/convert";
+import * as item from "../ops/item";
+import { installItemAccess } from "./item-access";
 
 export type Device = "cpu" | "webgpu";
 
@@ -40,6 +42,11 @@ export interface ValuesIndices {
  * The methods below are thin: each op lives in src/ops/<family>.ts.
  */
 export class Tensor {
+  /**
+   * `t[i]`: row i along the first dimension, as PyTorch's (a copy, not a view); negative i counts from the end and
+   * an out-of-range i is an error. `t[i] = value` (a tensor broadcast to the row) writes the row in place.
+   */
+  [index: number]: Tensor;
   readonly shape: number[];
   readonly dtype: DType;
   readonly device: Device;
@@ -138,6 +145,12 @@ export class Tensor {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
+  }
+  /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+  *[Symbol.iterator](): IterableIterator<Tensor> {
+    if (this.shape.length === 0) throw new TypeError(`iteration over a 0-d tensor (shape []); use t.item()`);
+    const n = this.shape[0];
+    for (let i = 0; i < n; i++) yield sh.select(this, 0, i);
   }
 
   // ---- autograd ------------------------------------------------------------------------------------
@@ -499,3 +512,9 @@ export class Tensor {
     ip.addRaw(this, g);
   }
 }
+
+installItemAccess(Tensor.prototype, {
+  what: "Tensor",
+  getItem: (t, i) => item.getRow(t as Tensor, i),
+  setItem: (t, i, value) => item.setRow(t as Tensor, i, value),
+});
