@@ -1,9 +1,10 @@
+import { installItemAccess } from "../tensor/item-access";
 import { formatShape } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
-import { inplace } from "./inplace";
-import { cat, expand, narrow, select, unsqueeze } from "./shape";
+import { Tensor } from "../tensor/tensor-class";
+import { scalarLike } from "./core";
 import { toDtype } from "./convert";
-import { tensor } from "../tensor/creation";
+import { inplace } from "./inplace";
+import { cat, expand, narrow, reshape, select, unsqueeze } from "./shape";
 
 /** The checked row number for `t[i]`: negative counts from the end, out of range is an IndexError-like message. */
 function rowIndex(op: string, t: Tensor, i: number): number {
@@ -28,14 +29,14 @@ export function setRow(t: Tensor, i: number, value: unknown): void {
   const r = rowIndex(op, t, i);
   let v: Tensor;
   if (value instanceof Tensor) v = value;
-  else if (typeof value === "number" || typeof value === "boolean") v = tensor(Number(value), { dtype: t.dtype });
+  else if (typeof value === "number" || typeof value === "boolean") v = scalarLike(Number(value), t.dtype, t.device);
   else throw new Error(`${op}: the value must be a Tensor or a number, got ${value === null ? "null" : typeof value}`);
   const row = t.shape.slice(1);
   const extra = v.shape.length - row.length;
   if (extra > 0 && v.shape.slice(0, extra).some((d) => d !== 1)) {
     throw new Error(`${op}: a value of shape ${formatShape(v.shape)} cannot be written into row ${i} of shape ${formatShape(row)}`);
   }
-  const fitted = extra > 0 ? v.reshape(v.shape.slice(extra)) : v;
+  const fitted = extra > 0 ? reshape(v, v.shape.slice(extra)) : v;
   if (fitted.shape.some((d, k) => d !== 1 && d !== row[row.length - fitted.shape.length + k])) {
     throw new Error(`${op}: a value of shape ${formatShape(v.shape)} cannot be written into row ${i} of shape ${formatShape(row)}`);
   }
@@ -47,3 +48,11 @@ export function setRow(t: Tensor, i: number, value: unknown): void {
   });
 }
 
+/** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+export function* rows(t: Tensor): IterableIterator<Tensor> {
+  if (t.shape.length === 0) throw new TypeError(`iteration over a 0-d tensor (shape []); use t.item()`);
+  const n = t.shape[0];
+  for (let i = 0; i < n; i++) yield select(t, 0, i);
+}
+
+installItemAccess(Tensor.prototype, { what: "Tensor", getItem: (t, i) => getRow(t as Tensor, i), setItem: (t, i, v) => setRow(t as Tensor, i, v) });
