@@ -1,5 +1,7 @@
 // Issue 12: student code runs as typed in PyTorch's spelling. One test per item, each using the student's line
 // (the lines themselves live in test/types/spelling.ts, which tslab's TypeScript also compiles: api-types.test.ts).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { torch } from "../kernel-lib/src/index";
 import * as spelling from "./types/spelling";
@@ -67,5 +69,26 @@ describe("issue 12: PyTorch spellings", () => {
     w[1].mul(2).sum().backward();
     expect(w.grad!.tolist()).toEqual([[0, 0], [2, 2]]);
     expect(() => (w[0] = torch.tensor(0))).toThrow(/leaf tensor that requires grad/);
+  });
+});
+
+describe("issue 12 (11): arange follows PyTorch's formula", () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "ops.json"), "utf8")) as {
+    cases: { name: string; outputs: { data: number[] }[] }[];
+  };
+  const cases = fixture.cases.filter((c) => /^arange \S+ \S+ \S+ float(32|64)$/.test(c.name));
+  it("has the generated cases", () => expect(cases.length).toBeGreaterThanOrEqual(14));
+  for (const c of cases) {
+    it(`${c.name}: every value bit-identical to PyTorch's`, () => {
+      const [, a, b, step, dtype] = c.name.split(" ");
+      const x = torch.arange(Number(a), Number(b), Number(step), { dtype: dtype as torch.DType });
+      const expected = dtype === "float32" ? Float32Array.from(c.outputs[0].data) : Float64Array.from(c.outputs[0].data);
+      expect(Array.from(x.dataSync())).toEqual(Array.from(expected));
+    });
+  }
+  it("torch.arange(-8.0, 8.0, 0.1): 160 values, x[80] is PyTorch's 4.44e-16, not 0", () => {
+    const x = torch.arange(-8.0, 8.0, 0.1);
+    expect(x.shape).toEqual([160]);
+    expect(x[80].item()).toBe(Math.fround(2 ** -51));
   });
 });
