@@ -22,6 +22,14 @@ export interface ValuesIndices {
 
 /** The methods of every Tensor; their bodies are in ops/methods.ts (see the class comment). */
 export interface Tensor {
+  /**
+   * `t[i]`: row i along the first dimension, as PyTorch's (a copy, not a view); negative i counts from the end and
+   * an out-of-range i is an error. `t[i] = value` (a tensor or number broadcast to the row) writes the row in place.
+   * (ops/item.ts installs it.)
+   */
+  [index: number]: Tensor;
+  /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+  [Symbol.iterator](): IterableIterator<Tensor>;
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
   size(dim: number): number;
