@@ -55,7 +55,7 @@ describe("workbook kernel install / uninstall", () => {
     for (let i = 0; i < 2; i++) {
       const r = await runWorkbook(["kernel", "install"], { env });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout.trim()).toBe(`workbook: registered Jupyter kernel "TypeScript (kernel-lib)": ${file}`);
+      expect(r.stdout.trim()).toBe(`workbook: registered Jupyter kernel "TypeScript (kernel-lib)": ${file} (data folder from JUPYTER_DATA_DIR)`);
     }
     expect(readJson(file)).toEqual(buildKernelSpec());
     expect(fs.readdirSync(path.join(data, "kernels"))).toEqual([KERNEL_NAME]);

@@ -176,7 +176,7 @@ describe("workbook run: failures", () => {
   it("usage mistakes exit with code 2 and say what is wrong", async () => {
     const bad = await runWorkbook(["run", fixture("ok.ipynb"), "--frobnicate"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe("workbook run: unknown option --frobnicate (see `workbook help`)");
+    expect(bad.stderr.trim()).toBe("workbook run: unknown option --frobnicate (see `workbook run --help`)");
     const none = await runWorkbook(["run"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("run: no notebooks given");

@@ -11,18 +11,17 @@ export type Storage = TypedArray;
 
 /** Elementwise functions of one input; `p0`/`p1` are the op's scalar parameters where it has any. */
 export type UnaryOp =
-  | "neg" | "exp" | "log" | "sqrt" | "rsqrt" | "abs" | "sign" | "square" | "reciprocal" | "sin" | "cos"
-  | "log1p" | "expm1" | "floor" | "ceil" | "round" | "not"
+  | "neg" | "exp" | "log" | "sqrt" | "abs" | "sign" | "sin" | "cos" | "floor" | "ceil" | "round" | "not"
   | "relu" | "sigmoid" | "tanh" | "leakyRelu" | "elu" | "gelu" | "geluTanh" | "silu" | "mish"
   | "softplus" | "softsign" | "hardtanh" | "logsigmoid"
-  | "addScalar" | "mulScalar" | "powScalar" | "rpowScalar" | "clamp";
+  | "addScalar" | "clamp";
 
 /**
  * Elementwise functions of two broadcast inputs. The `*Grad` ops are the fused backward kernels of
  * activations: `a` is the incoming gradient, `b` the activation's input (or output where noted in cpu).
  */
 export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2"
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "gt" | "lt" | "ge" | "le" | "and" | "or"
   | "reluGrad" | "sigmoidGrad" | "tanhGrad" | "leakyReluGrad" | "eluGrad" | "geluGrad" | "geluTanhGrad"
   | "siluGrad" | "mishGrad" | "softplusGrad" | "softsignGrad" | "hardtanhGrad" | "logsigmoidGrad"

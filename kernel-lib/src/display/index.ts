@@ -8,7 +8,7 @@ export { FileBackend } from "./file-backend";
 export { TextBackend } from "./text-backend";
 export { JupyterBackend } from "./jupyter-backend";
 export { inTslabKernel, clearOutput } from "./bundle";
-export { plotlyFigureHtml, plotlyLibraryPath, PlotlySession } from "./plotly-html";
+export { plotlyFigureHtml, plotlyLibraryPath, plotlyLoaderBundle, PlotlySession, PLOTLY_LOADER_ATTRIBUTE } from "./plotly-html";
 export type { PlotlyLibrary } from "./plotly-html";
 export { notebookProgressReporter, installNotebookProgress } from "./progress";
 export type { NotebookProgressOptions } from "./progress";

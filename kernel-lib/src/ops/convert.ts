@@ -1,7 +1,7 @@
 import { getBackend } from "../backends/registry";
 import { record } from "../tensor/autograd";
 import { DType, DTYPES, isFloating } from "../tensor/dtype";
-import { Device, Tensor } from "../tensor/tensor";
+import { Device, Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, viewOf } from "./core";
 import { binaryRaw } from "./elementwise";
 

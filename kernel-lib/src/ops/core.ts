@@ -2,7 +2,7 @@ import type { Backend } from "../backends/backend";
 import { getBackend } from "../backends/registry";
 import { DType, isFloating } from "../tensor/dtype";
 import { Shape, numelOf } from "../tensor/shape";
-import { Device, Tensor } from "../tensor/tensor";
+import { Device, Tensor } from "../tensor/tensor-class";
 
 /** Helpers shared by the op families: allocation on the right backend and scalar handling. */
 

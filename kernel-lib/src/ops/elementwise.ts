@@ -2,7 +2,7 @@ import type { BinaryOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating, promoteTypes } from "../tensor/dtype";
 import { broadcastShapes, broadcastStrides } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, toTensorPair } from "./core";
 import { sumTo } from "./shape";
 

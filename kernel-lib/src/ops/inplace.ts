@@ -3,7 +3,7 @@ import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating, promoteTypes } from "../tensor/dtype";
 import { defaultGenerator } from "../tensor/random";
 import { broadcastShapes, broadcastStrides, formatShape, sameShape } from "../tensor/shape";
-import { Scalar, Tensor } from "../tensor/tensor";
+import { Scalar, Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, toTensorPair } from "./core";
 import { mul } from "./elementwise";
 

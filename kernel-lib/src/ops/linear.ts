@@ -2,7 +2,7 @@ import { linearF32 } from "../backends/cpu/gemm";
 import { wasmSumRowsF32 } from "../backends/cpu/wasm/index";
 import { getRuntime } from "../backends/cpu/wasm/runtime";
 import { freshGrad, record } from "../tensor/autograd";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc } from "./core";
 import { matmulRaw } from "./matmul";
 

@@ -3,7 +3,7 @@ import { getRuntime } from "../backends/cpu/wasm/runtime";
 import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating } from "../tensor/dtype";
 import { formatShape, sameShape } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf } from "./core";
 import { add, binaryRaw, mul, sub } from "./elementwise";
 import { mean, sum } from "./reduce";

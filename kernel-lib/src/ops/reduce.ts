@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating } from "../tensor/dtype";
 import { formatShape, normDim, numelOf } from "../tensor/shape";
-import { Tensor, ValuesIndices } from "../tensor/tensor";
+import { Tensor, ValuesIndices } from "../tensor/tensor-class";
 import { alloc, backendOf } from "./core";
 import { binaryRaw, div, mul, pow, sub, where } from "./elementwise";
 import { expand, reshape } from "./shape";

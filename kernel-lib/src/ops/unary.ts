@@ -1,7 +1,7 @@
 import type { BinaryOp, UnaryOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating } from "../tensor/dtype";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, floatType } from "./core";
 import { binaryRaw, mul, div, where } from "./elementwise";
 

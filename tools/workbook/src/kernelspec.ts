@@ -36,18 +36,34 @@ export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec
   };
 }
 
-/** Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else the platform default (as jupyter_core computes it). */
-export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.JUPYTER_DATA_DIR) return path.resolve(env.JUPYTER_DATA_DIR);
+/**
+ * Jupyter's per-user data folder as jupyter_core computes it by default: $JUPYTER_DATA_DIR, else the platform's
+ * folder. (Where Jupyter is installed, `jupyter --data-dir` is asked first: see kernelDataDir.)
+ */
+export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const p = platform === "win32" ? path.win32 : path.posix;
+  if (env.JUPYTER_DATA_DIR) return p.resolve(env.JUPYTER_DATA_DIR);
   const home = env.HOME || env.USERPROFILE || os.homedir();
   if (!home) throw new Error("kernel install: cannot find the Jupyter data folder: neither JUPYTER_DATA_DIR nor HOME is set");
-  if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
-  if (process.platform === "win32") {
-    const appData = env.APPDATA || path.join(home, "AppData", "Roaming");
-    return path.join(appData, "jupyter");
+  if (platform === "darwin") return p.join(home, "Library", "Jupyter");
+  if (platform === "win32") {
+    const appData = env.APPDATA || p.join(home, "AppData", "Roaming");
+    return p.join(appData, "jupyter");
   }
-  const xdg = env.XDG_DATA_HOME || path.join(home, ".local", "share");
-  return path.join(xdg, "jupyter");
+  const xdg = env.XDG_DATA_HOME || p.join(home, ".local", "share");
+  return p.join(xdg, "jupyter");
+}
+
+/**
+ * Where our kernel spec goes: $JUPYTER_DATA_DIR if set; else where the installed Jupyter says
+ * (`jupyter --data-dir`, which knows JUPYTER_PLATFORM_DIRS, conda and virtualenv layouts); else, without
+ * Jupyter, the platform default. `ask` runs `jupyter --data-dir` (injected by tests).
+ */
+export function kernelDataDir(ask: () => string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { dir: string; from: string } {
+  if (env.JUPYTER_DATA_DIR) return { dir: jupyterDataDir(env, platform), from: "JUPYTER_DATA_DIR" };
+  const reported = ask();
+  if (reported) return { dir: reported, from: "jupyter --data-dir" };
+  return { dir: jupyterDataDir(env, platform), from: "the platform default (no Jupyter found)" };
 }
 
 export function kernelSpecDir(dataDir: string = jupyterDataDir()): string {
