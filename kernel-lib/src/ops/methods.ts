@@ -10,6 +10,7 @@ import * as sm from "./softmax";
 import * as ip from "./inplace";
 import * as cv from "./convert";
 import { formatShape } from "../tensor/shape";
+import * as item from "./item";
 
 /**
  * The bodies of Tensor's methods, declared (with their docs) on the Tensor interface in tensor/tensor-class.ts.
@@ -296,8 +297,12 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   _addInPlaceRaw(g: Tensor): void {
     ip.addRaw(this, g);
   },
+  [Symbol.iterator](): IterableIterator<Tensor> {
+    return item.rows(this);
+  },
 };
 
-for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods))) {
-  Object.defineProperty(Tensor.prototype, name, { ...descriptor, enumerable: false });
+for (const key of Reflect.ownKeys(methods)) {
+  const descriptor = Object.getOwnPropertyDescriptor(methods, key)!;
+  Object.defineProperty(Tensor.prototype, key, { ...descriptor, enumerable: false });
 }

@@ -1,3 +1,4 @@
+import { getBackend } from "../backends/registry";
 import { DType, TypedArray, allocate, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
@@ -20,6 +21,14 @@ export interface ValuesIndices {
 
 /** The methods of every Tensor; their bodies are in ops/methods.ts (see the class comment). */
 export interface Tensor {
+  /**
+   * `t[i]`: row i along the first dimension, as PyTorch's (a copy, not a view); negative i counts from the end and
+   * an out-of-range i is an error. `t[i] = value` (a tensor or number broadcast to the row) writes the row in place.
+   * (ops/item.ts installs it.)
+   */
+  [index: number]: Tensor;
+  /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+  [Symbol.iterator](): IterableIterator<Tensor>;
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
   size(dim: number): number;
@@ -192,12 +201,13 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
+  /** The elements on the host, read through the tensor's backend (the CPU backend hands back its storage). */
   dataSync(): TypedArray {
-    return this._data;
+    return getBackend(this.device).readSync(this._data);
   }
   /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
   dataAsync(): Promise<TypedArray> {
-    return Promise.resolve(this._data);
+    return getBackend(this.device).read(this._data);
   }
   /**
    * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph
@@ -207,16 +217,16 @@ export class Tensor {
     return this.detach();
   }
   item(): number {
-    if (this._data.length !== 1) {
+    if (this.numel() !== 1) {
       throw new Error(
         `item: only a one-element tensor can be converted to a number, this one has shape ${formatShape(this.shape)} ` +
-          `(${this._data.length} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
+          `(${this.numel()} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
       );
     }
-    return this._data[0];
+    return this.dataSync()[0];
   }
   tolist(): NestedArray {
-    const data = this._data;
+    const data = this.dataSync();
     const shape = this.shape;
     if (shape.length === 0) return data[0];
     const build = (dim: number, offset: number): NestedArray[] => {

@@ -18,13 +18,16 @@ export interface KernelSpec {
 }
 
 /**
- * The command that starts our kernel: the Node running this code, the project's node flags and the
- * project's kernel (tools/workbook/bin/kernel.js, on tslab's compiler). `connectionFile` is Jupyter's
- * placeholder in a kernel spec.
+ * The command that starts our kernel: the Node running this code, the project's node flags, the preload that
+ * lets notebooks in any folder import kernel-lib, and the project's kernel (tools/workbook/bin/kernel.js, on
+ * tslab's compiler). `connectionFile` is Jupyter's placeholder in a kernel spec.
  */
 export function kernelArgv(connectionFile = "{connection_file}", nodePath: string = process.execPath): string[] {
-  return [nodePath, ...kernelNodeFlags(nodePath), kernelScript(), "--config-path", connectionFile];
+  return [nodePath, ...kernelNodeFlags(nodePath), "--require", KERNEL_PRELOAD, kernelScript(), "--config-path", connectionFile];
 }
+
+/** Preloaded by the kernel: resolves kernel-lib (values and types) from notebooks outside the project. */
+export const KERNEL_PRELOAD = path.join(PROJECT_ROOT, "tools", "workbook", "dist", "kernel-preload.js");
 
 export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec {
   return {
