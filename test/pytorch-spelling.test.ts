@@ -2,8 +2,8 @@
 // (the lines themselves live in test/types/spelling.ts, which tslab's TypeScript also compiles: api-types.test.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
-import { torch } from "../kernel-lib/src/index";
+import { describe, expect, it, vi } from "vitest";
+import { torch, d2l, transforms, iter, next, len } from "../kernel-lib/src/index";
 import * as spelling from "./types/spelling";
 
 describe("issue 12: PyTorch spellings", () => {
@@ -90,5 +90,74 @@ describe("issue 12 (11): arange follows PyTorch's formula", () => {
     const x = torch.arange(-8.0, 8.0, 0.1);
     expect(x.shape).toEqual([160]);
     expect(x[80].item()).toBe(Math.fround(2 ** -51));
+  });
+});
+
+describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, Animator, builtins", () => {
+  it("(4) nn, F, optim, utils, datasets, transforms come from kernel-lib; (5) keyword options and positional forms agree", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.p1.tolist()).toEqual(r.p2.tolist());
+    expect(r.values.tolist()).toEqual(r.v2.tolist());
+    expect(r.indices.tolist()).toEqual(r.a1.tolist());
+    expect(r.s0.shape).toEqual([3]);
+    expect(r.s1.shape).toEqual([6, 1]);
+    expect(r.m1.shape).toEqual([6, 1]);
+    expect(r.sgd.paramGroups[0].lr).toBe(0.01);
+    expect(r.sgdMomentum.paramGroups[0].momentum).toBe(0.9);
+    expect(r.adam.paramGroups[0].lr).toBe(1e-3);
+    expect(r.adam.paramGroups[0].betas).toEqual([0.9, 0.999]);
+    expect(r.loader.batchSize).toBe(4);
+    expect(r.loader.shuffle).toBe(true);
+    expect(r.batches).toBe(2 + 3);
+    expect(() => r.x.sum({ dims: 0 } as never)).toThrow(/sum: unknown option "dims"/);
+    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: dim is required/);
+  });
+
+  it("(6) for (const row of t) walks the first dim; len(t), len(ds), len(loader); iter/next", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.rows).toEqual([4, 4, 4, 4, 4, 4]);
+    expect(r.lengths).toEqual([6, 6, 2, 3]);
+    const it = iter(r.loader);
+    const [X, y] = next(it);
+    expect(X.shape).toEqual([4, 4]);
+    expect(y.dtype).toBe("int32");
+    next(it);
+    expect(next(it, null)).toBeNull();
+    expect(() => next(it)).toThrow(/StopIteration/);
+    expect(() => [...torch.tensor(3)]).toThrow(/iteration over a 0-d tensor/);
+    expect(() => len(torch.tensor(3))).toThrow(/len\(\) of a 0-d tensor/);
+  });
+
+  it("(7) device strings: cpu works, cuda:0 says there is no CUDA and what there is", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.onCpu.device).toBe("cpu");
+    expect(r.netOnCpu).toBeInstanceOf(torch.nn.Module);
+    expect(() => r.x.to("cuda:0")).toThrow(/to: "cuda:0" is not available here: there is no CUDA .*runs on "cpu"/);
+    expect(() => new torch.nn.Linear(2, 2).to("cuda")).toThrow(/Linear.to: "cuda" is not available here/);
+    const device = torch.cuda.isAvailable() ? "cuda:0" : "cpu";
+    expect(torch.ones([2]).to(device).device).toBe("cpu");
+  });
+
+  it("(9) Animator with xlim [1, 1] (one epoch) warns like matplotlib and draws", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const animator = new d2l.Animator({ xlabel: "epoch", xlim: [1, 1], legend: ["train loss"] });
+      animator.add(1, [0.5]);
+      expect(animator.summary()).toContain("train loss");
+      expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/identical low and high xlims.*automatically expanding/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("(10) transforms.ToTensor(): a uint8 [H,W] image becomes float [1,H,W] / 255; dataset images pass through", () => {
+    const toTensor = transforms.ToTensor();
+    const img = torch.tensor([[0, 255], [51, 102]], { dtype: "uint8" });
+    expect(toTensor(img).shape).toEqual([1, 2, 2]);
+    expect(toTensor(img).tolist()).toEqual([[[0, 1], [0.2, 0.4]]].map((r) => r.map((c) => c.map((v) => expect.closeTo(v, 6)))));
+    const already = torch.rand([1, 28, 28]);
+    expect(toTensor(already)).toBe(already);
+    const norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [0.5])]);
+    expect(norm(img).tolist()).toEqual([[[-1, 1], [-0.6, -0.2]]].map((r) => r.map((c) => c.map((v) => expect.closeTo(v, 6)))));
   });
 });

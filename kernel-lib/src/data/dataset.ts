@@ -10,7 +10,7 @@ import { installItemAccess } from "../tensor/item-access";
  */
 export abstract class Dataset<Item = unknown> {
   /** `ds[i]` is `ds.getItem(i)` (PyTorch's `ds[i]`); negative i counts from the end; out of range is an error. */
-  [index: number]: Item;
+  readonly [index: number]: Item;
   abstract getItem(index: number): Item;
   abstract get length(): number;
 

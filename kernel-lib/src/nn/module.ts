@@ -2,6 +2,7 @@ import { noGrad } from "../tensor/autograd";
 import { DTYPES, DType, isFloating } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Device, Tensor } from "../tensor/tensor";
+import { deviceName } from "../ops/convert";
 import { Parameter } from "./parameter";
 
 export type StateDict = Record<string, Tensor>;
@@ -143,8 +144,9 @@ export class Module {
    * Moves (or converts) every parameter: `to("cpu")`, `to("webgpu")`, or a floating dtype such as `to("float64")`.
    * Parameters are replaced by moved ones, so create the optimizer after calling this.
    */
-  to(target: Device | DType): this {
+  to(target: Device | DType | (string & {})): this {
     const isDtype = (DTYPES as readonly string[]).includes(target);
+    if (!isDtype) target = deviceName(`${this.constructor.name}.to`, target);
     if (isDtype && !isFloating(target as DType)) {
       throw new Error(`${this.constructor.name}.to: modules only convert to floating dtypes (float32, float64), got ${target}`);
     }
