@@ -1,3 +1,4 @@
+import { getBackend } from "../backends/registry";
 import { DType, TypedArray, allocate, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
@@ -192,12 +193,13 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
+  /** The elements on the host, read through the tensor's backend (the CPU backend hands back its storage). */
   dataSync(): TypedArray {
-    return this._data;
+    return getBackend(this.device).readSync(this._data);
   }
   /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
   dataAsync(): Promise<TypedArray> {
-    return Promise.resolve(this._data);
+    return getBackend(this.device).read(this._data);
   }
   /**
    * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph
@@ -207,16 +209,16 @@ export class Tensor {
     return this.detach();
   }
   item(): number {
-    if (this._data.length !== 1) {
+    if (this.numel() !== 1) {
       throw new Error(
         `item: only a one-element tensor can be converted to a number, this one has shape ${formatShape(this.shape)} ` +
-          `(${this._data.length} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
+          `(${this.numel()} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
       );
     }
-    return this._data[0];
+    return this.dataSync()[0];
   }
   tolist(): NestedArray {
-    const data = this._data;
+    const data = this.dataSync();
     const shape = this.shape;
     if (shape.length === 0) return data[0];
     const build = (dim: number, offset: number): NestedArray[] => {
