@@ -73,17 +73,29 @@ function zeros(backend: Backend, dtype: DType, n: number): Storage {
 /** torch.optim.Adam (Kingma and Ba) with PyTorch's defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, L2 weightDecay 0. */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
-    super("Adam", params, defaults(options, 0));
+  /** `new Adam(params, { lr: 1e-3 })`, or positionally as PyTorch's `Adam(params, 1e-3, [0.9, 0.999], 1e-8, 0)`. */
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number);
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions | number = {}, ...rest: unknown[]) {
+    super("Adam", params, defaults(positional(options, rest), 0));
   }
 }
 
 /** torch.optim.AdamW (Loshchilov and Hutter): decoupled weight decay, default 1e-2. */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
-    super("AdamW", params, defaults(options, 1e-2));
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number);
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions | number = {}, ...rest: unknown[]) {
+    super("AdamW", params, defaults(positional(options, rest), 1e-2));
   }
+}
+
+/** PyTorch's positional (lr, betas, eps, weight_decay) as options; undefined ones take the defaults. */
+function positional(options: AdamOptions | number, rest: unknown[]): AdamOptions {
+  if (typeof options !== "number") return options;
+  const [betas, eps, weightDecay] = rest as [[number, number]?, number?, number?];
+  return { lr: options, betas, eps, weightDecay };
 }
 
 function defaults(o: AdamOptions, weightDecay: number): AdamHyper {

@@ -183,7 +183,8 @@ export function checkNonNegative(op: string, name: string, value: unknown): void
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
+  // modules are callable objects (typeof "function") named by their class
+  if (typeof value === "object" || (typeof value === "function" && value.constructor !== Function)) return `a ${(value as object).constructor?.name ?? "object"}`;
   return typeof value;
 }
 
@@ -192,7 +193,7 @@ function paramList(op: string, params: unknown): unknown[] {
   if (params instanceof Tensor) {
     throw new Error(`${op}: params must be an array (or iterable) of tensors, got a single Tensor of shape ${formatShape(params.shape)}; wrap it: [w, b]`);
   }
-  const isObject = params !== null && typeof params === "object";
+  const isObject = params !== null && (typeof params === "object" || typeof params === "function");
   if (isObject && typeof (params as { parameters?: unknown }).parameters === "function") {
     throw new Error(`${op}: got ${describe(params)} module as params; pass its parameters: model.parameters()`);
   }

@@ -18,7 +18,13 @@ type SGDHyper = Required<SGDOptions>;
  * d = nesterov ? d + momentum·buf : buf; p -= lr·d.
  */
 export class SGD extends Optimizer<SGDHyper, { momentumBuffer: Storage }> {
-  constructor(params: ParamsArg<SGDHyper>, options: SGDOptions = {}) {
+  /** `new SGD(params, { lr: 0.01, momentum: 0.9 })`, or positionally as PyTorch's `SGD(params, 0.01, 0.9)`. */
+  constructor(params: ParamsArg<SGDHyper>, lr?: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
+  constructor(params: ParamsArg<SGDHyper>, options?: SGDOptions);
+  constructor(params: ParamsArg<SGDHyper>, lrOrOptions: SGDOptions | number = {}, ...rest: (number | boolean | undefined)[]) {
+    const options: SGDOptions = typeof lrOrOptions === "number"
+      ? { lr: lrOrOptions, momentum: rest[0] as number, dampening: rest[1] as number, weightDecay: rest[2] as number, nesterov: rest[3] as boolean }
+      : lrOrOptions;
     super("SGD", params, {
       lr: options.lr ?? 1e-3,
       momentum: options.momentum ?? 0,

@@ -3,6 +3,7 @@ import { DType, TypedArray, allocate, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
 import { formatTensor } from "./format";
+import type { DimOptions } from "./dim-options";
 
 export type Device = "cpu" | "webgpu";
 
@@ -21,6 +22,14 @@ export interface ValuesIndices {
 
 /** The methods of every Tensor; their bodies are in ops/methods.ts (see the class comment). */
 export interface Tensor {
+  /**
+   * `t[i]`: row i along the first dimension, as PyTorch's (a copy, not a view); negative i counts from the end and
+   * an out-of-range i is an error. `t[i] = value` (a tensor or number broadcast to the row) writes the row in place.
+   * (ops/item.ts installs it.)
+   */
+  [index: number]: Tensor;
+  /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+  [Symbol.iterator](): IterableIterator<Tensor>;
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
   size(dim: number): number;
@@ -29,7 +38,8 @@ export interface Tensor {
   clone(): Tensor;
   contiguous(): Tensor;
   /** to("cpu"), to("float64"), to(otherTensor) (its dtype and device). */
-  to(target: DType | Device | Tensor): Tensor;
+  /** Device names are strings as in PyTorch: "cpu" (also "cpu:0"); "cuda"/"cuda:0"/"mps" are clear errors. */
+  to(target: DType | Device | Tensor | (string & {})): Tensor;
   type(dtype: DType): Tensor;
   float(): Tensor;
   double(): Tensor;
@@ -68,24 +78,27 @@ export interface Tensor {
   relu(): Tensor;
   sigmoid(): Tensor;
   tanh(): Tensor;
-  softmax(dim: number): Tensor;
-  logSoftmax(dim: number): Tensor;
+  softmax(dim: number | { dim: number }): Tensor;
+  logSoftmax(dim: number | { dim: number }): Tensor;
   matmul(other: Tensor): Tensor;
   mm(other: Tensor): Tensor;
   mv(vec: Tensor): Tensor;
   dot(other: Tensor): Tensor;
-  sum(dim?: number | number[] | null, keepdim?: boolean): Tensor;
-  mean(dim?: number | number[] | null, keepdim?: boolean): Tensor;
-  prod(dim?: number | null, keepdim?: boolean): Tensor;
+  /** sum(dim?, keepdim?) or sum({ dim, keepdim }) (PyTorch's keywords); mean and prod alike. */
+  sum(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+  mean(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+  prod(dim?: number | null | DimOptions<number | null>, keepdim?: boolean): Tensor;
   /** max() is the largest element; max(dim) gives { values, indices } along dim; max(tensor) is maximum. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): ValuesIndices;
+  max(options: { dim: number; keepdim?: boolean }): ValuesIndices;
   max(other: Tensor): Tensor;
   min(): Tensor;
   min(dim: number, keepdim?: boolean): ValuesIndices;
+  min(options: { dim: number; keepdim?: boolean }): ValuesIndices;
   min(other: Tensor): Tensor;
-  argmax(dim?: number, keepdim?: boolean): Tensor;
-  argmin(dim?: number, keepdim?: boolean): Tensor;
+  argmax(dim?: number | DimOptions, keepdim?: boolean): Tensor;
+  argmin(dim?: number | DimOptions, keepdim?: boolean): Tensor;
   /** p-norm over all elements or over dim (default p=2, the Frobenius/Euclidean norm). */
   norm(p?: number, dim?: number | number[] | null, keepdim?: boolean): Tensor;
   var(dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor;

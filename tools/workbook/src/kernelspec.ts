@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { kernelNodeFlags } from "./node-flags";
-import { PROJECT_ROOT, tslabScript } from "./paths";
+import { kernelScript, PROJECT_ROOT } from "./paths";
 
 export const KERNEL_NAME = "kernel-lib-ts";
 export const KERNEL_DISPLAY_NAME = "TypeScript (kernel-lib)";
@@ -19,11 +19,11 @@ export interface KernelSpec {
 
 /**
  * The command that starts our kernel: the Node running this code, the project's node flags, the preload that
- * lets notebooks in any folder import kernel-lib, and the project's own tslab. `connectionFile` is Jupyter's
- * placeholder in a kernel spec.
+ * lets notebooks in any folder import kernel-lib, and the project's kernel (tools/workbook/bin/kernel.js, on
+ * tslab's compiler). `connectionFile` is Jupyter's placeholder in a kernel spec.
  */
 export function kernelArgv(connectionFile = "{connection_file}", nodePath: string = process.execPath): string[] {
-  return [nodePath, ...kernelNodeFlags(nodePath), "--require", KERNEL_PRELOAD, tslabScript(), "kernel", "--config-path", connectionFile];
+  return [nodePath, ...kernelNodeFlags(nodePath), "--require", KERNEL_PRELOAD, kernelScript(), "--config-path", connectionFile];
 }
 
 /** Preloaded by the kernel: resolves kernel-lib (values and types) from notebooks outside the project. */
