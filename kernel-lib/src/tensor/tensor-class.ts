@@ -179,12 +179,12 @@ export class Tensor {
   /** The node that created this tensor, or null for a leaf. */
   gradFn: Node | null = null;
 
-  /** `data` is a backend storage of `device` (on the CPU, a TypedArray: its length is checked against the shape). */
+  /**
+   * `data` is a storage handle of `device`'s backend holding numel(shape) elements (callers allocate it for
+   * the shape; host data is checked where it enters, in fromTypedArray and the creation functions).
+   */
   constructor(data: Storage, shape: Shape, dtype: DType, device: Device = "cpu") {
     const n = numelOf(shape);
-    if (ArrayBuffer.isView(data) && data.length !== n) {
-      throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
-    }
     this._data = data;
     this._numel = n;
     this.shape = [...shape];
