@@ -13,6 +13,7 @@ import { gradeFiles, readBundle } from "../lab/grade-files";
 import { quickValues } from "../lab/quick";
 import { quickParameters } from "../parameters";
 import { validateLab } from "../lab/validate";
+import { sandboxState } from "../sandbox";
 
 export const LAB_USAGE = `workbook lab generate SOURCE.ipynb --out DIR
   From a solution notebook, writes DIR/student/NAME.ipynb (// BEGIN SOLUTION ... // END SOLUTION regions
@@ -23,9 +24,11 @@ workbook lab check SOURCE.ipynb [RUN OPTIONS]
   with "not implemented". Exit code 1 if not.
 workbook lab validate STUDENT.ipynb [RUN OPTIONS]
   A student's self-check with the visible tests; reports edited or deleted test cells.
-workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [RUN OPTIONS]
-  Grades each submission on its own kernel (--jobs at a time, default: number of cores) with the hidden
-  tests put back, and writes DIR/grades.csv, DIR/students/NAME.json and DIR/feedback/NAME.ipynb.
+workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [--require-sandbox] [RUN OPTIONS]
+  Grades each submission on its own kernel (--jobs at a time, default: number of cores), in a bubblewrap
+  sandbox where available (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1: refuse to grade without one):
+  the notebook graded is the lab's own cells with the student's answers in the blanks and the hidden tests
+  put back. Writes DIR/grades.csv, DIR/students/NAME.json and DIR/feedback/NAME.ipynb.
   RUN OPTIONS: --timeout SECONDS per cell (default 300), --notebook-timeout SECONDS (default 1800),
   --memory MB per kernel (default 4096, 0: none), --seed N|none (torch.manualSeed before the first cell,
   default 0), --quick (the notebook's metadata.workbook.quick values), --set NAME=VALUE, --report FILE (JSON).
@@ -103,7 +106,7 @@ async function validateCommand(argv: string[]): Promise<number> {
 }
 
 async function gradeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs"], flags: ["quick", "keep-scratch"] }, "lab grade");
+  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs"], flags: ["quick", "keep-scratch", "require-sandbox"] }, "lab grade");
   const bundleFile = single(args, "bundle");
   const out = single(args, "out");
   if (!bundleFile) throw new UsageError("lab grade: --bundle BUNDLE.json is required");
@@ -113,6 +116,14 @@ async function gradeCommand(argv: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError(`lab grade: no .ipynb files in ${args.positional.join(", ")}`);
   const bundle = readBundle(bundleFile);
   const options = runOptions(args, "lab grade", args.flags.has("quick") ? quickValues(bundle.quick) : {});
+  const requireSandbox = args.flags.has("require-sandbox") || process.env.WORKBOOK_REQUIRE_SANDBOX === "1";
+  const sandbox = sandboxState();
+  if (!sandbox.ok) {
+    if (requireSandbox) throw new LabError(`grade: a sandbox is required (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1) but ${sandbox.reason}`);
+    process.stderr.write(`\n*** WARNING: grading UNSANDBOXED: ${sandbox.reason}.\n*** Submissions run with your permissions: they can read the bundle, write anywhere you can and use the network (docs/labs.md).\n\n`);
+  }
+  // What a sandboxed kernel must not see: the bundle, the submissions and the results.
+  const hiddenPaths = [bundleFile, path.dirname(path.resolve(bundleFile)), out, ...files, ...files.map((f) => path.dirname(path.resolve(f)))];
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -131,6 +142,8 @@ async function gradeCommand(argv: string[]): Promise<number> {
       outDir: out,
       jobs: positiveNumber(args, "jobs", "lab grade") || undefined,
       keepScratch: args.flags.has("keep-scratch"),
+      sandboxMode: requireSandbox ? "require" : "auto",
+      hiddenPaths,
       signal: controller.signal,
       log: (line) => process.stderr.write(line + "\n"),
     });

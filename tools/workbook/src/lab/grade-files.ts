@@ -100,5 +100,6 @@ function placeholder(bundle: Bundle, student: string, file: string, status: Subm
     tests: bundle.tests.map((t) => ({ id: t.id, points: 0, max_points: t.points, passed: false, status: "not-run", error: why, integrity: "ok", hidden: t.hidden })),
     cell_errors: [],
     flags: [why],
+    flag_codes: [],
   };
 }
