@@ -90,15 +90,21 @@ describe("workbook lab grade: faults", () => {
     const expected = torch.rand([1]).item();
     torch.manualSeed(0);
     const subs = tempDir("lab-faults-seed-");
-    const nb = copyNb(student);
-    nb.cells.find((c) => c.id === "setup")!.source = 'import { torch } from "kernel-lib";';
+    // a lab whose setup does not seed: the grader's --seed decides the first torch.rand value
+    const source = readNb(SOURCE);
+    source.cells.find((c) => c.id === "setup")!.source = 'import { torch } from "kernel-lib";';
+    const gen = tempDir("lab-faults-seed-gen-");
+    const g = await runWorkbook(["lab", "generate", writeNb(subs, "mini-lab.ipynb", source), "--out", gen]);
+    expect(g.code, g.stderr).toBe(0);
+    const seedBundle = path.join(gen, "bundle", "mini-lab.bundle.json");
+    const nb = readNb(path.join(gen, "student", "mini-lab.ipynb"));
     // passes only with the grader's seed: the first torch.rand value after manualSeed(7)
     fillBlank(nb, "blank1", `${DOUBLED}\nconst r0 = torch.rand([1]).item();\nif (r0 !== ${expected}) throw new Error("not seeded with 7: " + r0);`);
     fillBlank(nb, "blank2", "const y = Math.max(0, x);");
     const kim = writeNb(subs, "kim.ipynb", nb);
     const runs = await Promise.all([0, 1].map(async () => {
       const out = tempDir("lab-faults-seed-out-");
-      const r = await runWorkbook(["lab", "grade", "--bundle", bundleFile, kim, "--out", out, "--timeout", "30", "--seed", "7"]);
+      const r = await runWorkbook(["lab", "grade", "--bundle", seedBundle, kim, "--out", out, "--timeout", "30", "--seed", "7"]);
       expect(r.code, r.stderr).toBe(0);
       return readJson<Result>(path.join(out, "students", "kim.json"));
     }));

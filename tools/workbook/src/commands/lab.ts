@@ -24,11 +24,12 @@ workbook lab check SOURCE.ipynb [RUN OPTIONS]
   with "not implemented". Exit code 1 if not.
 workbook lab validate STUDENT.ipynb [RUN OPTIONS]
   A student's self-check with the visible tests; reports edited or deleted test cells.
-workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [--require-sandbox] [RUN OPTIONS]
+workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [--require-sandbox] [--resume] [RUN OPTIONS]
   Grades each submission on its own kernel (--jobs at a time, default: number of cores), in a bubblewrap
   sandbox where available (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1: refuse to grade without one):
   the notebook graded is the lab's own cells with the student's answers in the blanks and the hidden tests
-  put back. Writes DIR/grades.csv, DIR/students/NAME.json and DIR/feedback/NAME.ipynb.
+  put back. Writes DIR/students/NAME.json and DIR/feedback/NAME.ipynb as each finishes, DIR/grades.csv after
+  each; --resume keeps the finished students of an earlier (killed) run into DIR.
   RUN OPTIONS: --timeout SECONDS per cell (default 300), --notebook-timeout SECONDS (default 1800),
   --memory MB per kernel (default 4096, 0: none), --seed N|none (torch.manualSeed before the first cell,
   default 0), --quick (the notebook's metadata.workbook.quick values), --set NAME=VALUE, --report FILE (JSON).
@@ -106,7 +107,7 @@ async function validateCommand(argv: string[]): Promise<number> {
 }
 
 async function gradeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs"], flags: ["quick", "keep-scratch", "require-sandbox"] }, "lab grade");
+  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs"], flags: ["quick", "keep-scratch", "require-sandbox", "resume"] }, "lab grade");
   const bundleFile = single(args, "bundle");
   const out = single(args, "out");
   if (!bundleFile) throw new UsageError("lab grade: --bundle BUNDLE.json is required");
@@ -143,6 +144,7 @@ async function gradeCommand(argv: string[]): Promise<number> {
       jobs: positiveNumber(args, "jobs", "lab grade") || undefined,
       keepScratch: args.flags.has("keep-scratch"),
       sandboxMode: requireSandbox ? "require" : "auto",
+      resume: args.flags.has("resume"),
       hiddenPaths,
       signal: controller.signal,
       log: (line) => process.stderr.write(line + "\n"),

@@ -11,6 +11,8 @@ import { buildFeedback } from "./feedback";
 import { CellsRun, LabCellResult, LabCellStatus, runCells, RunCellsOptions } from "./run-cells";
 import { SandboxSpec, sandboxState } from "../sandbox";
 import { LabError } from "./format";
+import { NOT_IMPLEMENTED } from "./markers";
+import { hardenedKernelArgv } from "./harden";
 
 export type TestStatus = "passed" | "failed" | "timeout" | "died" | "not-run";
 
@@ -118,7 +120,7 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
   if (!sandbox) flags.push(`graded unsandboxed: ${sandboxState().ok ? "the sandbox was switched off" : (sandboxState() as { reason: string }).reason}`);
   let run: CellsRun;
   try {
-    run = await runCells(cells.map(sourceToRun), { ...options, cwd, sandbox, env: sandbox ? kernelEnv(options.env ?? process.env) : options.env });
+    run = await runCells(cells.map(sourceToRun), { argv: hardenedKernelArgv, ...options, cwd, sandbox, env: sandbox ? kernelEnv(options.env ?? process.env) : options.env });
   } finally {
     if (scratch && !options.keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -134,7 +136,7 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
         max_points: c.test.points,
         passed,
         status: testStatus(r.status),
-        error: passed ? null : r.message ?? r.status,
+        error: passed ? null : c.test.hidden ? hiddenTestMessage(c.test.source, r.message ?? r.status) : r.message ?? r.status,
         integrity: c.integrity,
         hidden: c.test.hidden,
       });
@@ -186,6 +188,20 @@ function hideable(paths: string[]): string[] {
 function kernelEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const keep = (k: string) => ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TERM"].includes(k) || /^KERNEL_LIB_/.test(k);
   return Object.fromEntries(Object.entries(env).filter(([k]) => keep(k)));
+}
+
+/**
+ * The failure message of a test with hidden parts, as the student sees it: kept when it is one the test itself
+ * writes (it starts with the fixed text of one of the test's string literals), a type-check diagnostic, a
+ * blank's "not implemented", a timeout or a dead kernel; otherwise withheld, since student code that throws
+ * could put what it saw of the hidden test into the message.
+ */
+export function hiddenTestMessage(testSource: string, message: string): string {
+  if (/^(timed out|the kernel|not run)/.test(message) || /^\d+:\d+ - /.test(message) || message.includes(NOT_IMPLEMENTED)) return message;
+  const body = message.replace(/^[A-Za-z_$][\w$]*: /, "");
+  const literals = [...testSource.matchAll(/(["'`])((?:\\.|(?!\1)[^\\])*)\1/g)].map((m) => m[2].split("${")[0]).filter((t) => t.length >= 6);
+  if (literals.some((t) => body.startsWith(t))) return message;
+  return "a hidden check failed (its message is withheld: it did not come from the test)";
 }
 
 function testStatus(s: LabCellStatus): TestStatus {
