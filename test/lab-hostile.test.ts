@@ -109,7 +109,8 @@ describe("workbook lab grade: hostile submissions", () => {
     expect(snooped).toContain("bwrap");
     const flood = readNb(path.join(out, "feedback", "flood.ipynb")).cells.find((c) => c.id === "blank1")!;
     expect(JSON.stringify(flood.outputs)).toMatch(/output truncated: this cell printed more than 2,000,000 characters/);
-    expect(text(readNb(path.join(out, "feedback", "builtins.ipynb")).cells[0].source)).toContain("Cannot assign to read only property");
+    // the frozen Array.prototype.some kept its real behaviour: the check saw the wrong tensor
+    expect(json("builtins").tests[0].error).toBe("Error: doubled should be 4 twos, got [1,1,1,1]");
   }, 600_000);
 });
 
