@@ -4,6 +4,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { d2l } from "../kernel-lib/src/index";
 import { PLOTLY_MIME } from "../kernel-lib/src/display/types";
+import { showBundle } from "../kernel-lib/src/display/backend";
 import { findAll, parseSvg, tensor1d } from "./helpers/display";
 
 interface PlotlyJson {
@@ -89,21 +90,35 @@ describe("figure mime bundle", () => {
     expect(data["text/plain"]).toMatch(/x: "n" log \[0\.7079, 1413\]/);
   });
 
-  it("html carries plotly.js once per session: the first figure and that figure's updates", () => {
+  it("plotly.js comes once per session, in a loader display of its own before the first figure", () => {
     const mem = d2l.captureDisplays({ inlinePlotly: true });
     const animator = new d2l.Animator({ legend: ["a"] });
     animator.add(1, 0.5);
     animator.add(2, 0.4);
     d2l.plot([1, 2, 3], [3, 1, 2]);
-    const [first, second] = mem.displays;
+    const [loader, first, second] = mem.displays;
+    expect(mem.displays).toHaveLength(3);
     const library = "window.Plotly = Plotly";
-    expect((first.data["text/html"] as string).length).toBeGreaterThan(1_000_000);
-    expect(first.data["text/html"]).toContain(library);
-    expect(first.data["text/html"]).toContain("(function (module, exports, define) {");
-    expect(first.latest["text/html"]).toContain(library);
-    expect(second.data["text/html"]).not.toContain(library);
-    expect(second.data["text/html"]).toContain("window.Plotly.newPlot");
-    expect((second.data["text/html"] as string).length).toBeLessThan(50_000);
+    expect(Object.keys(loader.data).sort()).toEqual(["text/html", "text/plain"]);
+    expect(loader.data["text/plain"]).toBe("");
+    expect((loader.data["text/html"] as string).length).toBeGreaterThan(1_000_000);
+    expect(loader.data["text/html"]).toContain(library);
+    expect(loader.data["text/html"]).toContain("(function (module, exports, define) {");
+    expect(loader.updates).toEqual([]);
+    for (const bundle of [first.data, ...first.updates, second.data]) {
+      expect(bundle["text/html"]).not.toContain(library);
+      expect(bundle["text/html"]).toContain("window.Plotly.newPlot");
+      expect((bundle["text/html"] as string).length).toBeLessThan(50_000);
+    }
+    expect(first.updates).toHaveLength(1);
+  });
+
+  it("a figure with traces the bundled plotly.js cannot draw gets no html, so its SVG shows", () => {
+    const mem = d2l.captureDisplays({ inlinePlotly: true });
+    const heatmap = { data: [{ type: "heatmap", z: [[1, 2], [3, 4]] }], layout: {} };
+    showBundle({ [PLOTLY_MIME]: heatmap, "image/svg+xml": "<svg></svg>", "text/plain": "<heatmap>" });
+    expect(mem.displays).toHaveLength(1); // and no plotly.js loader for it
+    expect(Object.keys(mem.displays[0].data).sort()).toEqual([PLOTLY_MIME, "image/svg+xml", "text/plain"].sort());
   });
 });
 

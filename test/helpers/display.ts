@@ -1,7 +1,23 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { inflateSync } from "zlib";
-import { crc32 } from "../../kernel-lib/src/d2l/png/encode";
 import { Tensor } from "../../kernel-lib/src/tensor/tensor";
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (ISO 3309) as PNG chunks use it, so the test decoder checks every chunk. */
+function crc32(bytes: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 export function tensor1d(values: number[]): Tensor {
   return Tensor.fromTypedArray(Float32Array.from(values), [values.length]);

@@ -1,7 +1,8 @@
 import { showBundle } from "../display/backend";
 import { Tensor } from "../tensor/tensor";
 import { PIXELS_PER_INCH } from "./figure/model";
-import { encodeGrayPng, toBase64 } from "./png/encode";
+import { encodeGrayPng } from "../datasets/png";
+import { toBase64 } from "./png/base64";
 import { GrayRaster, lineHeight, textWidth } from "./png/raster";
 
 /** One image: a [H,W] or [1,H,W] tensor or a number[][] (rows). */
@@ -112,7 +113,7 @@ export function imageGrid(imgs: ImagesLike, numRows: number, numCols: number, op
  */
 export function showImages(imgs: ImagesLike, numRows: number, numCols: number, opts: ShowImagesOptions = {}): void {
   const grid = imageGrid(imgs, numRows, numCols, opts);
-  const png = encodeGrayPng(grid.pixels, grid.width, grid.height);
+  const png = encodeGrayPng(grid.pixels, grid.width, grid.height, { filter: "none" });
   const shown = Math.min(numRows * numCols, imgs instanceof Tensor ? imgs.shape[0] : imgs.length);
   const titles = opts.titles ? `: ${opts.titles.slice(0, 4).map((t) => JSON.stringify(String(t))).join(", ")}${opts.titles.length > 4 ? ", ..." : ""}` : "";
   showBundle(

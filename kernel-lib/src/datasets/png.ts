@@ -37,12 +37,16 @@ export function decodePng(bytes: Uint8Array, file: string, mode: ImageMode = "L"
   return { data: out, shape: [3, height, width] };
 }
 
-/** Encodes an 8-bit grayscale image (row-major, width*height bytes) as a grayscale PNG. */
-export function encodeGrayPng(pixels: Uint8Array, width: number, height: number): Buffer {
+/**
+ * Encodes an 8-bit grayscale image (row-major, width*height bytes) as a grayscale PNG. pngjs picks each row's
+ * filter adaptively; `{ filter: "none" }` writes every row unfiltered (what d2l's figures have always written).
+ */
+export function encodeGrayPng(pixels: Uint8Array, width: number, height: number, options: { filter?: "adaptive" | "none" } = {}): Buffer {
   if (pixels.length !== width * height) {
     throw new Error(`encodeGrayPng: ${pixels.length} pixels do not make a ${width}x${height} image`);
   }
   const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
   png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+  const filterType = options.filter === "none" ? 0 : -1;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false, filterType });
 }

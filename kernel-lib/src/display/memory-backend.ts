@@ -1,6 +1,6 @@
 import { newDisplayId } from "./ids";
-import { PlotlySession, withFigureHtml } from "./plotly-html";
-import { DisplayBackend, DisplayHandle, MimeBundle, MimeMetadata, PLOTLY_MIME, ShowOptions } from "./types";
+import { getsFigureHtml, plotlyLoaderBundle, PlotlySession, withFigureHtml } from "./plotly-html";
+import { DisplayBackend, DisplayHandle, MimeBundle, MimeMetadata, ShowOptions } from "./types";
 
 export interface CapturedDisplay {
   id: string;
@@ -22,8 +22,8 @@ export interface CaptureEvent {
 
 /**
  * Records bundles and updates instead of showing them (tests, tooling). Figures get the same text/html the
- * Jupyter backend would send; with `inlinePlotly` the first figure carries the plotly.js library like a
- * kernel session's first figure does, otherwise html assumes the library is on the page.
+ * Jupyter backend would send (it expects plotly.js on the page); with `inlinePlotly` the plotly.js loader
+ * is recorded as a display of its own before the first figure, as a kernel session sends it.
  */
 export class MemoryBackend implements DisplayBackend {
   readonly name = "memory";
@@ -34,8 +34,12 @@ export class MemoryBackend implements DisplayBackend {
   constructor(private readonly options: { inlinePlotly?: boolean } = {}) {}
 
   show(data: MimeBundle, options: ShowOptions = {}): DisplayHandle {
+    if (this.options.inlinePlotly && getsFigureHtml(data) && this.plotly.needsLoader()) this.record(plotlyLoaderBundle(), {});
+    return this.record(withFigureHtml(data, { kind: "page" }), options);
+  }
+
+  private record(first: MimeBundle, options: ShowOptions): DisplayHandle {
     const id = newDisplayId();
-    const first = this.complete(data, id);
     const updates: MimeBundle[] = [];
     const captured: CapturedDisplay = {
       id,
@@ -52,23 +56,17 @@ export class MemoryBackend implements DisplayBackend {
     return {
       id,
       update: (next: MimeBundle) => {
-        const completed = this.complete(next, id);
+        const completed = withFigureHtml(next, { kind: "page" });
         updates.push(completed);
         this.events.push({ type: "update", id, data: completed });
       },
     };
   }
 
-  /** Forgets everything recorded, including which figure carried plotly.js. */
+  /** Forgets everything recorded, including whether the plotly.js loader was recorded. */
   clear(): void {
     this.displays.length = 0;
     this.events.length = 0;
     this.plotly = new PlotlySession();
-  }
-
-  private complete(data: MimeBundle, id: string): MimeBundle {
-    if (data[PLOTLY_MIME] === undefined) return data;
-    const library = this.options.inlinePlotly ? this.plotly.libraryFor(id) : ({ kind: "none" } as const);
-    return withFigureHtml(data, library);
   }
 }

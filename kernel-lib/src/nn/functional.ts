@@ -63,12 +63,12 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   return un.prelu(x, weight);
 }
 
-export function softmax(x: Tensor, dim: number): Tensor {
-  return sm.softmax(x, dim);
+export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  return x.softmax(dim);
 }
 
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return sm.logSoftmax(x, dim);
+export function logSoftmax(x: Tensor, dim: number | { dim: number }): Tensor {
+  return x.logSoftmax(dim);
 }
 
 export const crossEntropy = loss.crossEntropy;

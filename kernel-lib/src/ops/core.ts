@@ -2,7 +2,7 @@ import type { Backend } from "../backends/backend";
 import { getBackend } from "../backends/registry";
 import { DType, isFloating } from "../tensor/dtype";
 import { Shape, numelOf } from "../tensor/shape";
-import { Device, Tensor } from "../tensor/tensor";
+import { Device, Tensor } from "../tensor/tensor-class";
 
 /** Helpers shared by the op families: allocation on the right backend and scalar handling. */
 
@@ -28,7 +28,7 @@ export function scalarLike(value: number, like: DType, device: Device): Tensor {
   if (!isFloating(like) && !Number.isInteger(value)) dtype = "float32";
   else if (like === "bool" && value !== 0 && value !== 1) dtype = Number.isInteger(value) ? "int32" : "float32";
   const t = alloc([], dtype, device);
-  t._data[0] = value;
+  backendOf(t).fill(t._data, value);
   return t;
 }
 

@@ -1,6 +1,6 @@
 import { record } from "../tensor/autograd";
 import { formatShape, normDim, numelOf, sameShape } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf } from "./core";
 import { reshape } from "./shape";
 

@@ -2,7 +2,7 @@ import type { MatmulPlan } from "../backends/backend";
 import { freshGrad, record } from "../tensor/autograd";
 import { isFloating, promoteTypes } from "../tensor/dtype";
 import { broadcastShapes, formatShape, numelOf, stridesOf } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf } from "./core";
 import { reshape, sumTo } from "./shape";
 

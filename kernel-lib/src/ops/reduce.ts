@@ -2,7 +2,8 @@ import type { ReduceOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating } from "../tensor/dtype";
 import { formatShape, normDim, numelOf } from "../tensor/shape";
-import { Tensor, ValuesIndices } from "../tensor/tensor";
+import { Tensor, ValuesIndices } from "../tensor/tensor-class";
+import { UNARY } from "./defs/index";
 import { alloc, backendOf } from "./core";
 import { binaryRaw, div, mul, pow, sub, where } from "./elementwise";
 import { expand, reshape } from "./shape";
@@ -167,7 +168,7 @@ export function norm(x: Tensor, p: number = 2, dim?: Dims, keepdim = false): Ten
   if (p === 2) {
     const sq = reduceRaw("sum", binaryRaw("mul", x, x, x.dtype, "norm"), dims, keepdim, x.dtype);
     const out = alloc(sq.shape, sq.dtype, sq.device);
-    backendOf(x).unary("sqrt", sq._data, out._data);
+    backendOf(x).unary(UNARY.sqrt, sq._data, out._data);
     return record(out, "NormBackward", [x], (g) => {
       const kept = keptShape(x.shape, dims);
       const safe = where(binaryRaw("eq", out, zero(out), "bool", "norm"), 1, out);

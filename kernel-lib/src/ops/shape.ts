@@ -1,7 +1,7 @@
 import { record } from "../tensor/autograd";
 import { promoteTypes } from "../tensor/dtype";
 import { formatShape, normDim, numelOf, sameShape, stridesOf } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, viewOf } from "./core";
 import { sumDimsRaw } from "./reduce";
 

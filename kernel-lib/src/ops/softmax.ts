@@ -1,6 +1,6 @@
 import { record } from "../tensor/autograd";
 import { normDim, numelOf } from "../tensor/shape";
-import { Tensor } from "../tensor/tensor";
+import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, floatType } from "./core";
 import { mul, sub } from "./elementwise";
 import { maxDim, sum } from "./reduce";

@@ -1,4 +1,4 @@
-import type { Tensor } from "./tensor";
+import type { Tensor } from "./tensor-class";
 import { formatShape, sameShape } from "./shape";
 
 /**

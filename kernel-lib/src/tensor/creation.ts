@@ -1,6 +1,7 @@
 import { getBackend } from "../backends/registry";
 import { DType, TypedArray, assertDType, dtypeOfArray, isFloating } from "./dtype";
 import { defaultGenerator, fillPermutation } from "./random";
+import { fma } from "./fma";
 import { checkShape, formatShape, numelOf } from "./shape";
 import { Device, NestedArray, Tensor } from "./tensor";
 
@@ -147,9 +148,30 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
   if (s === 0) throw new Error(`arange: step must be nonzero`);
   if ((b - a) * s < 0) throw new Error(`arange: step ${s} goes away from end ${b} starting at ${a}; use a step of the other sign`);
   const n = Math.max(0, Math.ceil((b - a) / s));
-  return make("arange", [n], opts, "float32", (d) => {
-    for (let i = 0; i < n; i++) d[i] = a + i * s;
-  });
+  return make("arange", [n], opts, "float32", (d) => fillArange(d, a, s));
+}
+
+/**
+ * PyTorch's CPU arange, value for value: its kernel computes in double, fusing `start + step * i` into one
+ * multiply-add, in blocks of two 32-byte vectors (16 float32 or 8 float64 elements) whose lanes are
+ * `base + k * step` from the block's rounded base; the tail past the last whole block is `start + step * i`.
+ * (Above 8192 elements PyTorch splits the range across threads at boundaries that depend on the thread count;
+ * this follows the one-thread split.)
+ */
+function fillArange(d: TypedArray, start: number, step: number): void {
+  const n = d.length;
+  const lanes = 32 / d.BYTES_PER_ELEMENT;
+  const round = (v: number): number => (d instanceof Float32Array ? Math.fround(v) : v);
+  let i = 0;
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {
+      for (let v = i; v < i + 2 * lanes; v += lanes) {
+        const base = round(fma(step, v, start));
+        for (let k = 0; k < lanes; k++) d[v + k] = fma(k, step, base);
+      }
+    }
+  }
+  for (; i < n; i++) d[i] = fma(step, i, start);
 }
 
 /** linspace(start, end, steps): steps evenly spaced values from start to end inclusive. */

@@ -1,4 +1,4 @@
-import type { Tensor } from "./tensor";
+import type { Tensor } from "./tensor-class";
 import { isFloating } from "./dtype";
 
 const SUMMARIZE_OVER = 1000;
