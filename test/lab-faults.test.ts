@@ -77,12 +77,12 @@ describe("workbook lab grade: faults", () => {
     const out = tempDir("lab-faults-slow-out-");
     // ivan's second blank loops; the per-cell limit is generous, the notebook's is not
     const ivan = writeNb(subs, "ivan.ipynb", fillBlank(fillBlank(copyNb(student), "blank1", DOUBLED), "blank2", "while (true) {}\nconst y = x;"));
-    const r = await runWorkbook(["lab", "grade", "--bundle", bundleFile, ivan, "--out", out, "--timeout", "120", "--notebook-timeout", "12"]);
+    const r = await runWorkbook(["lab", "grade", "--bundle", bundleFile, ivan, "--out", out, "--timeout", "120", "--notebook-timeout", "40"]);
     expect(r.code, r.stderr).toBe(0);
     const j = readJson<Result & { cell_errors: Array<{ message: string }> }>(path.join(out, "students", "ivan.json"));
     expect(j.status).toBe("timeout");
     expect(j.score).toBe(2);
-    expect(j.tests[1]).toMatchObject({ id: "relu", status: "timeout", error: "timed out: the notebook exceeded its 12s limit" });
+    expect(j.tests[1]).toMatchObject({ id: "relu", status: "timeout", error: "timed out: the notebook exceeded its 40s limit" });
   });
 
   it("seeds kernel-lib (--seed) before the first cell, so a submission without its own seed grades the same twice", async () => {

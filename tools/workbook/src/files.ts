@@ -80,3 +80,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     throw new OutputError(`cannot write ${file}: ${reason(e)}`);
   }
 }
+
+/** Copies a file through a temporary file and a rename (see writeFileAtomic). */
+export function copyFileAtomic(from: string, to: string): void {
+  writeFileAtomic(to, fs.readFileSync(from));
+}
