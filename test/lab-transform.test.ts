@@ -154,7 +154,7 @@ describe("checksums and submissions", () => {
 describe("reports and helpers", () => {
   const bundle = { tests: [{ id: "a" }, { id: "b" }] } as Bundle;
   const row = (student: string, points: number[], status: StudentResult["status"], integrity: string[] = ["ok", "ok"]): StudentResult => ({
-    student, submission: "", lab: "l", score: points.reduce((s, x) => s + x, 0), max_score: 3, status, cell_errors: [], flags: [],
+    student, submission: "", lab: "l", score: points.reduce((s, x) => s + x, 0), max_score: 3, status, cell_errors: [], flags: [], flag_codes: [],
     tests: points.map((p, i) => ({ id: ["a", "b"][i], points: p, max_points: i + 1, passed: p > 0, status: "passed", error: null, integrity: integrity[i] as "ok", hidden: false })),
   });
 
