@@ -98,7 +98,7 @@ const CLASSIC: FrontEnd = {
   error: ".output_error",
   editor: ".input_area",
   ready: () =>
-    document.querySelectorAll(".cell.code_cell").length === 2 && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null,
+    document.querySelectorAll(".cell.code_cell").length >= 2 && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null,
 };
 
 const LAB: FrontEnd = {
@@ -126,7 +126,7 @@ const LAB: FrontEnd = {
   editor: ".jp-InputArea-editor",
   // The status bar reads "TypeScript (kernel-lib) | Idle" once the kernel is up.
   ready: () =>
-    document.querySelectorAll(".jp-Notebook .jp-CodeCell").length === 2 &&
+    document.querySelectorAll(".jp-Notebook .jp-CodeCell").length >= 2 &&
     /TypeScript \(kernel-lib\) \| Idle/.test(document.querySelector("#jp-main-statusbar")?.innerText ?? ""),
 };
 
@@ -212,6 +212,7 @@ for (const fe of [CLASSIC, LAB]) {
     let page: Page | undefined;
     let root: string | undefined;
     let seenFile = "";
+    let serverEnv: NodeJS.ProcessEnv = {};
 
     beforeAll(async () => {
       if (missing) return;
@@ -225,6 +226,7 @@ for (const fe of [CLASSIC, LAB]) {
         JUPYTERLAB_SETTINGS_DIR: path.join(home, "lab-settings"),
         JUPYTERLAB_WORKSPACES_DIR: path.join(home, "lab-workspaces"),
       };
+      serverEnv = env;
       const install = await runWorkbook(["kernel", "install"], { env });
       if (install.code !== 0) throw new Error(`workbook kernel install failed: ${install.stderr}`);
       // Under the repository, so the kernel resolves "kernel-lib" from its node_modules.
@@ -304,6 +306,30 @@ for (const fe of [CLASSIC, LAB]) {
       expect(traceback).toContain("const b = a.matmul(torch.ones([4, 5]));");
       for (const internal of ["evalmachine", "kernel-lib/dist", "node:vm", "tslab", "node_modules"]) expect(traceback).not.toContain(internal);
     }, 180_000);
+
+    it("still draws the plot from the saved outputs when the notebook is saved and opened again", async (ctx) => {
+      skipIfMissing(ctx);
+      const p = page!;
+      const file = path.join(root!, "train.ipynb");
+      await p.locator(fe.cell).nth(1).locator(fe.editor).click();
+      await p.keyboard.press("Control+s");
+      const deadline = Date.now() + 60_000;
+      while (!fs.readFileSync(file, "utf8").includes("data-kernel-lib-plotly") && Date.now() < deadline) await p.waitForTimeout(200);
+      const saved = fs.readFileSync(file, "utf8");
+      // The loader is saved once, in the training cell's outputs, ahead of the figure.
+      expect(saved.split("data-kernel-lib-plotly").length - 1).toBe(1);
+      if (fe === CLASSIC) {
+        // Classic Notebook 6 does not sign this notebook on save (it was opened unsigned), so reopened it would be
+        // untrusted and show the static SVG; trusting it (`jupyter trust`, here nbformat.sign) is what its user does.
+        const trust = spawnSync("/usr/bin/python3", ["-m", "nbformat.sign", file], { env: serverEnv, encoding: "utf8" });
+        expect(trust.status, trust.stderr).toBe(0);
+      }
+      await p.reload();
+      await p.waitForFunction(fe.ready, undefined, { timeout: 120_000, polling: 200 });
+      const drawn = await watchCell(p, fe, 0, (s) => (s.plots.length === 1 && s.plots[0].traces > 0 ? s.plots[0] : undefined), 60_000);
+      expect(drawn.points).toBe(EPOCHS);
+      await p.screenshot({ path: path.join(SHOTS, `${fe === LAB ? "lab" : "classic"}-reopened.png`) });
+    }, 240_000);
   });
 }
 
