@@ -7,8 +7,10 @@ import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureBenchPeers } from "./setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
+ensureBenchPeers(); // TensorFlow.js lives in bench/node_modules, installed on the first run
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
   const i = args.indexOf(name);

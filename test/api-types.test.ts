@@ -15,6 +15,8 @@ const ROOT = path.resolve(__dirname, "..");
 const SRC = path.join(ROOT, "kernel-lib", "src");
 const DIST = path.join(ROOT, "kernel-lib", "dist");
 const CONTRACT = path.join(__dirname, "types", "contract.ts");
+// issue 12's PyTorch spellings, as a student types them
+const SPELLING = path.join(__dirname, "types", "spelling.ts");
 // tslab 1.0.22 compiles cells with its own copy of TypeScript
 const tslabTs = require("@tslab/typescript-for-tslab") as TS;
 const repoTs = require("typescript") as TS;
@@ -37,11 +39,11 @@ function declarationsDir(): { dir: string; built: boolean } {
   return { dir: out, built: false };
 }
 
-function compileConsumer(ts: TS, dtsDir: string, extra: import("typescript").CompilerOptions): string[] {
+function compileConsumer(ts: TS, dtsDir: string, extra: import("typescript").CompilerOptions, source = CONTRACT): string[] {
   const folder = fs.mkdtempSync(path.join(ROOT, ".out", "api-types-consumer-"));
   try {
     const file = path.join(folder, "cell.ts");
-    const text = fs.readFileSync(CONTRACT, "utf8").replace(`from "../../kernel-lib/src/index"`, `from "kernel-lib"`);
+    const text = fs.readFileSync(source, "utf8").replace(`from "../../kernel-lib/src/index"`, `from "kernel-lib"`);
     expect(text).toContain(`from "kernel-lib"`);
     fs.writeFileSync(file, text);
     // the options of tslab's converter (node_modules/tslab/dist/converter.js), without emitting
@@ -101,6 +103,24 @@ describe("type-level contract", () => {
       expect(compileConsumer(tslabTs, dir, { strict: true, noImplicitOverride: true })).toEqual([]);
       // the .d.ts files themselves, checked by 5.0 (no newer syntax in the published types)
       expect(compileConsumer(tslabTs, dir, { skipLibCheck: false, strict: true })).toEqual([]);
+    } finally {
+      if (dir !== DIST) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("tslab's TypeScript 5.0 accepts each PyTorch spelling of issue 12 (and rejects the misuses marked @ts-expect-error)", () => {
+    fs.mkdirSync(path.join(ROOT, ".out"), { recursive: true });
+    const { dir } = declarationsDir();
+    try {
+      expect(compileConsumer(tslabTs, dir, {}, SPELLING)).toEqual([]);
+      // a module is a function type, so under noImplicitOverride (not tslab's default) a field named `name` needs
+      // `override`: that is the one diagnostic
+      const strict = compileConsumer(tslabTs, dir, { strict: true, noImplicitOverride: true }, SPELLING);
+      expect(strict).toHaveLength(1);
+      expect(strict[0]).toMatch(/cell\.ts:\d+ This member must have an 'override' modifier because it overrides a member in the base class 'Module'/);
+      expect(compileConsumer(tslabTs, dir, { strict: true }, SPELLING)).toEqual([]);
+      // tslab compiles for Node 20 as ES2022 (native class fields)
+      expect(compileConsumer(tslabTs, dir, { target: tslabTs.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"] }, SPELLING)).toEqual([]);
     } finally {
       if (dir !== DIST) fs.rmSync(dir, { recursive: true, force: true });
     }

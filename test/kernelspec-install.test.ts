@@ -11,14 +11,14 @@ afterAll(cleanupTempDirs);
 beforeAll(() => ensureWorkbookBuilt());
 
 describe("kernel spec", () => {
-  it("starts this project's tslab with this Node and the library's node flags", () => {
+  it("starts this project's kernel (on tslab's compiler) with this Node and the library's node flags", () => {
     const spec = buildKernelSpec();
     expect(spec.display_name).toBe("TypeScript (kernel-lib)");
     expect(spec.language).toBe("typescript");
     expect(spec.argv[0]).toBe(process.execPath);
     expect(spec.argv).toContain("--max-old-space-size=8192");
     expect(spec.argv.includes("--experimental-wasm-relaxed-simd")).toBe(nodeAcceptsFlag("--experimental-wasm-relaxed-simd"));
-    expect(spec.argv.slice(-4)).toEqual([path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
+    expect(spec.argv.slice(-3)).toEqual([path.join(ROOT, "tools", "workbook", "bin", "kernel.js"), "--config-path", "{connection_file}"]);
   });
 
   it("Node 20 accepts the relaxed-SIMD flag; an unknown flag is detected", () => {
@@ -55,7 +55,7 @@ describe("workbook kernel install / uninstall", () => {
     for (let i = 0; i < 2; i++) {
       const r = await runWorkbook(["kernel", "install"], { env });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout.trim()).toBe(`workbook: registered Jupyter kernel "TypeScript (kernel-lib)": ${file}`);
+      expect(r.stdout.trim()).toBe(`workbook: registered Jupyter kernel "TypeScript (kernel-lib)": ${file} (data folder from JUPYTER_DATA_DIR)`);
     }
     expect(readJson(file)).toEqual(buildKernelSpec());
     expect(fs.readdirSync(path.join(data, "kernels"))).toEqual([KERNEL_NAME]);

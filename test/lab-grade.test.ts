@@ -52,7 +52,7 @@ describe("workbook lab check", () => {
     expect(j.solution.score).toBe(5);
     expect(j.blank.score).toBe(0);
     expect(j.blank.tests.map((t) => [t.id, t.error])).toEqual([
-      ["doubled", "1:13 - Cannot find name 'doubled'."],
+      ["doubled", "CompileError: 1:13 - Cannot find name 'doubled'."],
       ["relu", "Error: not implemented: negative numbers become 0"],
     ]);
   });

@@ -1,4 +1,4 @@
-// The optional native GEMM (kernel-lib/dist/native/blas.node on OpenBLAS): when it is built, every transpose form,
+// The optional native GEMM (kernel-lib/dist/native/blas.node on OpenBLAS, Accelerate on macOS): when it is built, every transpose form,
 // accumulate and offset case matches the float64 reference within the bound the wasm tests use, and misuse throws
 // named errors; whether or not it is built, gemm() stays correct and the best-effort build never fails.
 import { spawnSync } from "node:child_process";
@@ -45,7 +45,7 @@ describe("native BLAS (optional)", () => {
     const info = nativeBlasInfo();
     expect(info.available).toBe(built);
     if (info.available) {
-      expect(info.config).toMatch(/OpenBLAS/);
+      expect(info.config).toMatch(process.platform === "darwin" ? /^Apple Accelerate/ : /OpenBLAS/);
       expect(info.core.length).toBeGreaterThan(0);
       expect(info.threads).toBeGreaterThanOrEqual(1);
       expect(nativeSgemm()).toBeTypeOf("function");
@@ -118,16 +118,17 @@ describe("native BLAS (optional)", () => {
     const out = join(dir, "blas.node");
     const noCc = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "no-such-cc", KERNEL_LIB_NATIVE_OUT: out } });
     expect(noCc.status).toBe(0);
-    expect(noCc.stdout).toBe("native BLAS not built: compiler no-such-cc not usable (ENOENT); using WebAssembly kernels\n");
+    const fix = process.platform === "darwin" ? "install Xcode's command line tools with `xcode-select --install`" : "install a C compiler (Debian/Ubuntu: build-essential) or set KERNEL_LIB_NATIVE_CC";
+    expect(noCc.stdout).toBe(`native BLAS not built: compiler no-such-cc not usable (ENOENT); ${fix}; using WebAssembly kernels\n`);
     expect(existsSync(out)).toBe(false);
     const failing = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "false", KERNEL_LIB_NATIVE_OUT: out } });
     expect(failing.status).toBe(0);
-    expect(failing.stdout).toMatch(/^native BLAS not built: false failed \(exit 1\).*; using WebAssembly kernels\n$/);
+    expect(failing.stdout).toMatch(/^native BLAS not built: (OpenBLAS|Apple Accelerate): false failed \(exit 1\).*; using WebAssembly kernels\n$/);
     if (!built) return; // no toolchain here: the two lines above are all an install without one sees
     const ok = spawnSync(process.execPath, [BUILD], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_BLAS: "", KERNEL_LIB_NATIVE_CC: "", KERNEL_LIB_NATIVE_OUT: out } });
     expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toBe(`native BLAS built: ${out}\n`);
+    expect(ok.stdout).toBe(`native BLAS built on ${process.platform === "darwin" ? "Apple Accelerate" : "OpenBLAS"}: ${out}\n`);
     const load = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.stringify(out)}).info().config)`], { encoding: "utf8" });
-    expect(load.stdout).toMatch(/^OpenBLAS/);
+    expect(load.stdout).toMatch(process.platform === "darwin" ? /^Apple Accelerate/ : /^OpenBLAS/);
   });
 });

@@ -67,6 +67,10 @@ function resolve(name: string): Fn {
     };
     return fns[op];
   }
+  if (op === "arange" && rest.length === 4) {
+    const [a, b, step] = rest.slice(0, 3).map(Number);
+    return () => torch.arange(a, b, step, { dtype: rest[3] as torch.DType });
+  }
   const r = red(name);
   if (name.startsWith("crossEntropy probs")) return (z, p) => F.crossEntropy(z, p, { reduction: r });
   if (name.startsWith("crossEntropy smoothing")) return (z, y) => F.crossEntropy(z, y, { reduction: r, labelSmoothing: 0.1 });

@@ -32,7 +32,8 @@ describe("workbook run: success path", () => {
       { output_type: "display_data", data: { "text/html": ["<b>static</b>"] }, metadata: {} },
     ]);
     expect(cells[4].outputs).toEqual([{ output_type: "stream", name: "stdout", text: ["updated\n"] }]);
-    expect(streamText(cells[5])).toBe("42\n");
+    // the last expression is the cell's result (Out[5]), as in Python's kernel
+    expect(cells[5].outputs).toEqual([{ output_type: "execute_result", execution_count: 5, data: { "text/plain": ["42"] }, metadata: {} }]);
     expect(nb.metadata.workbook).toMatchObject({ status: "ok" });
 
     const rows = readJson<Array<Record<string, unknown>>>(report);
@@ -59,7 +60,7 @@ describe("workbook run: success path", () => {
     const out = tempDir("wb-params-bad-");
     const wrong = await runWorkbook(["run", fixture("ok.ipynb"), "--out", out, "--set", "COUNT=many", "--quiet"]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/cell 2 `\/\/ Injected by workbook run --set.*`: 2:5 - Type 'string' is not assignable to type 'number'/);
+    expect(wrong.stderr).toMatch(/cell 2 `\/\/ Injected by workbook run --set.*`: CompileError: 2:5 - Type 'string' is not assignable to type 'number'/);
     const unknown = await runWorkbook(["run", fixture("ok.ipynb"), "--out", out, "--set", "EPOCHS=3", "--quiet"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("--set EPOCHS: not declared in the parameters cell (it declares: GREETING, COUNT, FULL)");
@@ -77,7 +78,14 @@ describe("workbook run: failures", () => {
     const nb = readJson<LooseNotebook>(path.join(out, "error.ipynb"));
     const [first, failed, after] = nb.cells;
     expect(streamText(first)).toBe("before the error\n");
-    expect(streamText(failed, "stderr")).toContain("Error: boom in the second cell");
+    expect(failed.outputs).toEqual([
+      {
+        output_type: "error",
+        ename: "Error",
+        evalue: "boom in the second cell",
+        traceback: ["Error: boom in the second cell", "", "Cell In[2], line 2", "      1 | const value = 1;", "----> 2 | throw new Error(\"boom in the second cell\");"],
+      },
+    ]);
     expect(after.outputs).toEqual([]);
     expect(after.execution_count).toBeNull();
     expect(nb.metadata.workbook).toMatchObject({ status: "error", failed_cell: 1, message: "Error: boom in the second cell" });
@@ -86,7 +94,7 @@ describe("workbook run: failures", () => {
   it("a type error is reported with its position in the cell", async () => {
     const r = await runWorkbook(["run", fixture("type-error.ipynb"), "--out", tempDir("wb-type-"), "--quiet"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("cell 0 `const n: number = \"not a number\";`: 1:7 - Type 'string' is not assignable to type 'number'.");
+    expect(r.stderr).toContain("cell 0 `const n: number = \"not a number\";`: CompileError: 1:7 - Type 'string' is not assignable to type 'number'.");
   });
 
   it("a kernel that exits during a cell is reported as dead", async () => {
@@ -168,7 +176,7 @@ describe("workbook run: failures", () => {
   it("usage mistakes exit with code 2 and say what is wrong", async () => {
     const bad = await runWorkbook(["run", fixture("ok.ipynb"), "--frobnicate"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe("workbook run: unknown option --frobnicate (see `workbook help`)");
+    expect(bad.stderr.trim()).toBe("workbook run: unknown option --frobnicate (see `workbook run --help`)");
     const none = await runWorkbook(["run"]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("run: no notebooks given");

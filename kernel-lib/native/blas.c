@@ -1,6 +1,7 @@
 /*
- * Optional native GEMM for kernel-lib: an N-API addon calling the system OpenBLAS sgemm directly on the memory of
- * the caller's Float32Arrays (no copies). Built best-effort by build.mjs; kernel-lib works without it.
+ * Optional native GEMM for kernel-lib: an N-API addon calling the system BLAS's sgemm (OpenBLAS; Accelerate on
+ * macOS) directly on the memory of the caller's Float32Arrays (no copies). Built best-effort by build.mjs (the
+ * platform logic is plan.mjs); kernel-lib works without it.
  *
  *   sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate)
  *     C[m,n] (+)= op(A)·op(B), row-major; A stored [k,m] when transA, B stored [n,k] when transB.
@@ -8,7 +9,28 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
+#ifdef KERNEL_LIB_ACCELERATE
+/* macOS: Apple's Accelerate framework (build.mjs passes -DKERNEL_LIB_ACCELERATE -framework Accelerate). It has
+ * cblas_sgemm but none of OpenBLAS's extensions: it picks its own threads (so setThreads only records the
+ * number asked for) and has no configuration string. */
+#define ACCELERATE_NEW_LAPACK /* the current cblas prototypes on macOS 13.3+; older SDKs ignore it */
+#include <Accelerate/Accelerate.h>
+#include <unistd.h>
+typedef int blasint;
+static int accelerate_threads = 1;
+static const char* blas_config(void) { return "Apple Accelerate (vecLib; threads chosen by Accelerate)"; }
+static const char* blas_core(void) { return "Accelerate"; }
+static int blas_threads(void) { return accelerate_threads; }
+static int blas_procs(void) { return (int)sysconf(_SC_NPROCESSORS_ONLN); }
+static void blas_set_threads(int n) { accelerate_threads = n; }
+#else
 #include <cblas.h>
+#define blas_config openblas_get_config
+#define blas_core openblas_get_corename
+#define blas_threads openblas_get_num_threads
+#define blas_procs openblas_get_num_procs
+#define blas_set_threads openblas_set_num_threads
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -112,10 +134,10 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 static napi_value info(napi_env env, napi_callback_info cbinfo) {
   napi_value obj, config, core, threads, cores;
   CHECK(napi_create_object(env, &obj));
-  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
-  CHECK(napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &core));
-  CHECK(napi_create_int32(env, openblas_get_num_threads(), &threads));
-  CHECK(napi_create_int32(env, openblas_get_num_procs(), &cores));
+  CHECK(napi_create_string_utf8(env, blas_config(), NAPI_AUTO_LENGTH, &config));
+  CHECK(napi_create_string_utf8(env, blas_core(), NAPI_AUTO_LENGTH, &core));
+  CHECK(napi_create_int32(env, blas_threads(), &threads));
+  CHECK(napi_create_int32(env, blas_procs(), &cores));
   CHECK(napi_set_named_property(env, obj, "config", config));
   CHECK(napi_set_named_property(env, obj, "core", core));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
@@ -129,7 +151,7 @@ static napi_value set_threads(napi_env env, napi_callback_info cbinfo) {
   CHECK(napi_get_cb_info(env, cbinfo, &argc, argv, NULL, NULL));
   int64_t t;
   if (argc != 1 || !get_dim(env, argv[0], &t) || t < 1) return fail(env, "native setThreads: n must be a positive integer");
-  openblas_set_num_threads((int)t);
+  blas_set_threads((int)t);
   return NULL;
 }
 

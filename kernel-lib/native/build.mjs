@@ -1,11 +1,14 @@
 // Best-effort build of the optional native BLAS addon (dist/native/blas.node): needs a C compiler, Node's headers
-// and libopenblas. Any missing piece prints one line and exits 0; kernel-lib then uses its WebAssembly kernels.
+// and a BLAS (Accelerate on macOS, else OpenBLAS; the platform logic is plan.mjs). Any missing piece prints one
+// line and exits 0; kernel-lib then uses its WebAssembly kernels.
 // KERNEL_LIB_NATIVE_CC picks the compiler (default cc); KERNEL_LIB_BLAS=off skips the build, =require fails it;
-// KERNEL_LIB_NATIVE_OUT writes the addon elsewhere (the tests build into a temp dir).
+// KERNEL_LIB_BLAS_LIB=accelerate|openblas picks the macOS library; KERNEL_LIB_NATIVE_OUT writes the addon
+// elsewhere (the tests build into a temp dir).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { failureReason, nativeBuildPlan } from "./plan.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = process.env.KERNEL_LIB_NATIVE_OUT || join(here, "..", "dist", "native", "blas.node");
@@ -31,18 +34,25 @@ function nodeIncludeDir() {
   return candidates.find((dir) => existsSync(join(dir, "node_api.h"))) ?? null;
 }
 
-if (process.env.KERNEL_LIB_BLAS === "off") skip("KERNEL_LIB_BLAS=off");
 // (KERNEL_LIB_BLAS=require, as CI sets, turns any reason below into a failed build.)
-const cc = process.env.KERNEL_LIB_NATIVE_CC || "cc";
-const include = nodeIncludeDir();
-if (!include) skip("Node's headers (node_api.h) not found");
+const plan = nativeBuildPlan({
+  platform: process.platform,
+  env: process.env,
+  exists: existsSync,
+  source: join(here, "blas.c"),
+  include: process.env.KERNEL_LIB_BLAS === "off" || process.platform === "win32" ? null : nodeIncludeDir(),
+  out,
+});
+if ("skip" in plan) skip(plan.skip);
 mkdirSync(outDir, { recursive: true });
-const args = ["-O2", "-shared", "-fPIC", `-I${include}`, join(here, "blas.c"), "-lopenblas", "-o", out];
-const result = spawnSync(cc, args, { encoding: "utf8" });
-if (result.error) skip(`compiler ${cc} not usable (${result.error.code ?? result.error.message})`);
-if (result.status !== 0) {
-  const lines = (result.stderr || "").split("\n");
-  const firstError = lines.find((line) => /cannot find|fatal error/i.test(line)) ?? lines.find((line) => /error/i.test(line)) ?? `exit ${result.status}`;
-  skip(`${cc} failed (${firstError.trim()}); libopenblas-dev may be missing`);
+const failures = [];
+for (const attempt of plan.attempts) {
+  const result = spawnSync(attempt.cc, attempt.args, { encoding: "utf8" });
+  if (!result.error && result.status === 0) {
+    console.log(`native BLAS built on ${attempt.library}: ${out}`);
+    process.exit(0);
+  }
+  failures.push(failureReason(attempt, result));
+  if (result.error) break; // no compiler: the next library would fail the same way
 }
-console.log(`native BLAS built: ${out}`);
+skip(failures.join("; then "));

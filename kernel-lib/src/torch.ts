@@ -1,4 +1,5 @@
 import { Tensor, Scalar, ValuesIndices } from "./tensor/tensor";
+import type { DimOptions } from "./tensor/dim-options";
 import type { DType } from "./tensor/dtype";
 import type { Device } from "./tensor/tensor";
 import * as ew from "./ops/elementwise";
@@ -24,6 +25,7 @@ export * as nn from "./nn/index";
 export * as optim from "./optim/index";
 export * as utils from "./utils";
 export * as datasets from "./datasets/index";
+export * as transforms from "./transforms/index";
 export { save, load } from "./io/index";
 
 // dtype names, as torch.float32 / torch.long
@@ -81,8 +83,8 @@ export const square = (x: Tensor): Tensor => ew.mul(x, x);
 export const relu = (x: Tensor): Tensor => un.relu(x);
 export const sigmoid = (x: Tensor): Tensor => un.sigmoid(x);
 export const tanh = (x: Tensor): Tensor => un.tanh(x);
-export const softmax = (x: Tensor, dim: number): Tensor => sm.softmax(x, dim);
-export const logSoftmax = (x: Tensor, dim: number): Tensor => sm.logSoftmax(x, dim);
+export const softmax = (x: Tensor, dim: number | { dim: number }): Tensor => x.softmax(dim);
+export const logSoftmax = (x: Tensor, dim: number | { dim: number }): Tensor => x.logSoftmax(dim);
 export const logsumexp = (x: Tensor, dim: number, keepdim = false): Tensor => sm.logsumexp(x, dim, keepdim);
 
 // linear algebra
@@ -96,11 +98,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 // reductions
-export const sum = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => red.sum(x, dim, keepdim);
-export const mean = (x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor => red.mean(x, dim, keepdim);
-export const prod = (x: Tensor, dim?: number | null, keepdim = false): Tensor => red.prod(x, dim, keepdim);
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmax(dim, keepdim);
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmin(dim, keepdim);
+export const sum = (x: Tensor, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor => x.sum(dim, keepdim);
+export const mean = (x: Tensor, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor => x.mean(dim, keepdim);
+export const prod = (x: Tensor, dim?: number | null | DimOptions<number | null>, keepdim?: boolean): Tensor => x.prod(dim, keepdim);
+export const argmax = (x: Tensor, dim?: number | DimOptions, keepdim?: boolean): Tensor => x.argmax(dim, keepdim);
+export const argmin = (x: Tensor, dim?: number | DimOptions, keepdim?: boolean): Tensor => x.argmin(dim, keepdim);
 export const norm = (x: Tensor, p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor => red.norm(x, p, dim, keepdim);
 export const std = (x: Tensor, dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor => x.std(dim, options);
 export { variance as var };
@@ -112,17 +114,19 @@ function variance(x: Tensor, dim?: number | number[] | null, options?: { correct
 /** max(x): the largest element; max(x, dim): { values, indices }; max(x, other): elementwise maximum. */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, options: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+export function max(x: Tensor, dim?: number | Tensor | DimOptions, keepdim?: boolean): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return ew.maximum(x, dim);
-  return dim === undefined ? x.max() : x.max(dim, keepdim);
+  return dim === undefined ? x.max() : x.max(dim as number, keepdim);
 }
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, options: { dim: number; keepdim?: boolean }): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+export function min(x: Tensor, dim?: number | Tensor | DimOptions, keepdim?: boolean): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return ew.minimum(x, dim);
-  return dim === undefined ? x.min() : x.min(dim, keepdim);
+  return dim === undefined ? x.min() : x.min(dim as number, keepdim);
 }
 
 // shape and indexing

@@ -4,11 +4,10 @@
 // 1. Shorthand properties: tslab rewrites a reference to a variable declared in an earlier cell as `exports.NAME`,
 //    but misses shorthand properties: with `let lr = 0.1;` in one cell, `new SGD(ps, { lr })` in a later cell
 //    fails with "ReferenceError: lr is not defined". The patch rewrites `{ lr }` as `{ lr: exports.lr }`.
-// 2. Lost output: tslab sends every Jupyter message with zeromq's `send()` without waiting for the previous one.
-//    zeromq 6 accepts one send at a time per socket; after a burst of 512 immediate sends it defers one, and a
-//    send issued meanwhile throws EBUSY, so the message is dropped (a cell printing 3000 lines delivered 394).
-//    The patch queues the sends of each socket, in order.
-// 3. A PUB socket also drops messages beyond 1000 queued per subscriber: the iopub queue is made unlimited.
+//
+// tslab's Jupyter server (dist/jupyter.js) is no longer patched: kernel-lib's own kernel
+// (tools/workbook/src/kernel, docs/kernel.md) uses tslab's compiler and executor with its own sockets thread,
+// which fixes lost output (unqueued zeromq sends, iopub high-water mark) and output held back by a busy cell.
 const fs = require("fs");
 const path = require("path");
 
@@ -31,41 +30,32 @@ const SHORTHAND_REPLACEMENT = `        function wrapPrevIdentifier(node) {
             }
             if (!ts.isIdentifier(node)) {`;
 
-const SEND_MARKER = "/* kernel-lib patch: queued sends */";
-const SEND_ANCHOR = `        heads.push(hash.digest("hex"));
-        sock.send(heads.concat(bodies));`;
-// zeromq sockets are not extensible, so each socket's queue lives in a WeakMap.
-// Sends at once when nothing is pending on the socket (so a shutdown_reply still leaves before tslab closes its
-// sockets), else after the previous send settled. Failures go to the kernel's own stderr file descriptor: tslab
-// redirects process.stderr to iopub during a cell, which would loop.
-const SEND_REPLACEMENT = [
-  '        heads.push(hash.digest("hex"));',
-  "        " + SEND_MARKER,
-  "        const frames = heads.concat(bodies);",
-  "        const report = (e) => {",
-  "            if (!sock.closed) require(\"fs\").writeSync(2, \"tslab: a Jupyter message could not be sent: \" + (e && e.message) + \"\\n\");",
-  "        };",
-  "        const queues = globalThis.__kernelLibSendQueues || (globalThis.__kernelLibSendQueues = new WeakMap());",
-  "        const queue = queues.get(sock) || { pending: 0, tail: Promise.resolve() };",
-  "        queues.set(sock, queue);",
-  "        const sent = queue.pending > 0 ? queue.tail.then(() => sock.send(frames)) : sock.send(frames);",
-  "        queue.pending++;",
-  "        queue.tail = sent.then(() => undefined, report).then(() => {",
-  "            queue.pending--;",
-  "        });",
-].join("\n");
-
-// 3. Lost output, continued: a PUB socket drops messages once 1000 are queued for a subscriber (zeromq's default
-//    high-water mark), which a cell printing in a loop reaches at once. The patch lifts the limit on iopub.
-const HWM_MARKER = "/* kernel-lib patch: unlimited iopub queue */";
-const HWM_ANCHOR = "        this.iopub = new zmq.Publisher();";
-const HWM_REPLACEMENT = "        this.iopub = new zmq.Publisher({ sendHighWaterMark: 0 }); " + HWM_MARKER;
-
 const PATCHES = [
   { name: "shorthand properties", file: ["dist", "converter.js"], marker: SHORTHAND_MARKER, anchor: SHORTHAND_ANCHOR, replacement: SHORTHAND_REPLACEMENT },
-  { name: "queued sends", file: ["dist", "jupyter.js"], marker: SEND_MARKER, anchor: SEND_ANCHOR, replacement: SEND_REPLACEMENT },
-  { name: "unlimited iopub queue", file: ["dist", "jupyter.js"], marker: HWM_MARKER, anchor: HWM_ANCHOR, replacement: HWM_REPLACEMENT },
 ];
+
+// What kernel-lib's kernel relies on in tslab's executor (tools/workbook/src/kernel/cell-runner.ts): it reports
+// diagnostics, thrown values and the last expression through the console it is given, and runs a cell with
+// vm.runInThisContext (the kernel names each cell's script through it); tslab's display API publishes through
+// jupyter.lastWriteDisplayData. Checked at install so that a changed tslab fails here, not in a lecture.
+const CONTRACT = [
+  { file: ["dist", "executor.js"], text: 'console.error("%s%d:%d - %s"' },
+  { file: ["dist", "executor.js"], text: "console.log(ret);" },
+  { file: ["dist", "executor.js"], text: "vm_1.default.runInThisContext(wrapped, {" },
+  { file: ["dist", "executor.js"], text: "function createExecutor(rootDir, convs, console) {" },
+  { file: ["dist", "jupyter.js"], text: "exports.lastWriteDisplayData = null;" },
+];
+
+/** Throws, naming what is missing, when tslab's code no longer has what kernel-lib's kernel relies on. */
+function checkTslabContract(root) {
+  for (const { file, text } of CONTRACT) {
+    const full = path.join(root, "node_modules", "tslab", ...file);
+    if (!fs.existsSync(full) || !fs.readFileSync(full, "utf8").includes(text)) {
+      throw new Error(`tslab check: ${full} no longer contains \`${text}\`, which kernel-lib's kernel relies on (tslab version changed?); update tools/workbook/src/kernel and tools/patches/tslab.cjs`);
+    }
+  }
+  return "ok";
+}
 
 /** Applies every patch to ROOT/node_modules/tslab; returns "patched" or "already patched" for each, by name. */
 function patchTslab(root) {
@@ -87,9 +77,10 @@ function patchTslab(root) {
   return results;
 }
 
-module.exports = { patchTslab };
+module.exports = { patchTslab, checkTslabContract };
 
 if (require.main === module) {
   const results = patchTslab(path.resolve(__dirname, "..", ".."));
   for (const [name, result] of Object.entries(results)) console.log(`tslab patch (${name}): ${result}`);
+  console.log(`tslab check (what kernel-lib's kernel relies on): ${checkTslabContract(path.resolve(__dirname, "..", ".."))}`);
 }

@@ -13,3 +13,8 @@ export function getBackend(device: string): Backend {
   if (!b) throw new Error(`device "${device}" is not available; available devices: ${[...backends.keys()].join(", ")}`);
   return b;
 }
+
+/** Every registered backend (the conformance suite runs on each). */
+export function listBackends(): Backend[] {
+  return [...backends.values()];
+}

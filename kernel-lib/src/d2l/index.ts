@@ -17,7 +17,7 @@ export type { ProgressBarOptions } from "./progress-bar";
 export { notebookProgressReporter } from "../display/progress";
 export type { NotebookProgressOptions } from "../display/progress";
 export type { Scalar } from "./accumulator";
-export { setDisplayBackend, getDisplayBackend, captureDisplays, showBundle, MemoryBackend, FileBackend, TextBackend } from "../display/index";
+export { setDisplayBackend, getDisplayBackend, captureDisplays, showBundle, clearOutput, MemoryBackend, FileBackend, TextBackend } from "../display/index";
 export type { BackendKind, DisplayBackend, DisplayHandle, MimeBundle, CapturedDisplay, CaptureEvent } from "../display/index";
 // d2l training helpers (chapter 3 loops, metrics, linear regression, Fashion-MNIST)
 export { accuracy, evaluateAccuracy, evaluateLoss } from "./metrics";

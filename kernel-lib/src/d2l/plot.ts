@@ -58,8 +58,9 @@ function checkScale(scale: unknown, op: string, name: string): Scale {
 
 function checkLim(lim: unknown, op: string, name: string): [number, number] | undefined {
   if (lim === undefined || lim === null) return undefined;
-  if (!Array.isArray(lim) || lim.length !== 2 || !lim.every((v) => typeof v === "number" && Number.isFinite(v)) || lim[0] === lim[1]) {
-    throw new Error(`${op}: ${name} must be [low, high] with two different finite numbers, got ${JSON.stringify(lim)}`);
+  // equal limits (xlim [1, num_epochs] with one epoch) are widened with a warning when laid out, as matplotlib does
+  if (!Array.isArray(lim) || lim.length !== 2 || !lim.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new Error(`${op}: ${name} must be [low, high] with two finite numbers, got ${JSON.stringify(lim)}`);
   }
   return [lim[0], lim[1]];
 }

@@ -12,24 +12,41 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
   /** The random generator for shuffling (default: torch's seeded default generator). */
   generator?: Generator;
+  /**
+   * PyTorch's num_workers, accepted so the lecture line runs: batches are always assembled in the calling thread
+   * (the bulk datasets copy whole batches at once, so worker processes would not pay for themselves here).
+   */
+  numWorkers?: number;
+  /** PyTorch's pin_memory, accepted and ignored (there is no GPU transfer to speed up). */
+  pinMemory?: boolean;
 }
 
 /**
  * torch.utils.data.DataLoader: iterate over batches, `for (const [X, y] of loader)`. Each pass is a new epoch
  * (a new order when shuffling). `length` is the number of batches per pass.
  */
-export class DataLoader<Item = unknown> implements Iterable<Collated<Item>> {
+// Item defaults to `any` so that a helper typed with the bare `DataLoader` (PyTorch's untyped
+// `def train(loader: DataLoader)`) accepts every loader; its batches are then Tensor[] (see Collated).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class DataLoader<Item = any> implements Iterable<Collated<Item>> {
   readonly dataset: Dataset<Item>;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly generator: Generator;
 
-  constructor(dataset: Dataset<Item>, options: DataLoaderOptions = {}) {
+  /** `new DataLoader(ds, { batchSize: 64, shuffle: true })`, or positionally as PyTorch's `DataLoader(ds, 64, true)`. */
+  constructor(dataset: Dataset<Item>, batchSize?: number, shuffle?: boolean);
+  constructor(dataset: Dataset<Item>, options?: DataLoaderOptions);
+  constructor(dataset: Dataset<Item>, batchOrOptions: DataLoaderOptions | number = {}, shuffleArg?: boolean) {
     if (!(dataset instanceof Dataset)) {
       throw new Error("DataLoader: the first argument must be a Dataset (for example new TensorDataset(X, y))");
     }
-    const { batchSize = 1, shuffle = false, dropLast = false, generator = defaultGenerator } = options;
+    const options: DataLoaderOptions = typeof batchOrOptions === "number" ? { batchSize: batchOrOptions, shuffle: shuffleArg } : batchOrOptions;
+    const { batchSize = 1, shuffle = false, dropLast = false, generator = defaultGenerator, numWorkers = 0 } = options;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) {
+      throw new Error(`DataLoader: numWorkers must be a non-negative integer, got ${numWorkers}`);
+    }
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     }

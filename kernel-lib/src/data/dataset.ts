@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor";
+import { installItemAccess } from "../tensor/item-access";
 
 /**
  * torch.utils.data.Dataset: subclass it and implement `getItem` and `length` (PyTorch's __getitem__ and
@@ -8,6 +9,8 @@ import type { Tensor } from "../tensor/tensor";
  * the DataLoader prefers: it assembles a whole batch with typed-array copies instead of per-sample objects.
  */
 export abstract class Dataset<Item = unknown> {
+  /** `ds[i]` is `ds.getItem(i)` (PyTorch's `ds[i]`); negative i counts from the end; out of range is an error. */
+  readonly [index: number]: Item;
   abstract getItem(index: number): Item;
   abstract get length(): number;
 
@@ -21,3 +24,11 @@ export function checkIndex(op: string, index: number, length: number): number {
   }
   return index < 0 ? index + length : index;
 }
+
+installItemAccess(Dataset.prototype, {
+  what: "Dataset",
+  getItem: (ds, i) => {
+    const d = ds as Dataset;
+    return d.getItem(checkIndex(`${d.constructor.name}[index]`, i, d.length));
+  },
+});

@@ -1,9 +1,14 @@
 /**
- * The one module that talks to the tslab kernel.
+ * The one module that talks to the Jupyter kernel.
  *
- * tslab's public `Display` (display.html, newDisplay().svg, ...) sends ONE mime type per message. Underneath,
- * every one of those calls goes through `jupyter.lastWriteDisplayData(content, update)` in tslab/dist/jupyter.js,
- * which publishes `content` ({ data, metadata, transient: { display_id } }) on iopub as display_data, or as
+ * kernel-lib's own kernel (tools/workbook/src/kernel, the kernel spec's) registers
+ * `globalThis[Symbol.for("kernel-lib.kernel")] = { publish(msgType, content) }`, which publishes display_data,
+ * update_display_data and clear_output for the running cell through its sockets thread (so a figure appears
+ * while a synchronous training loop still runs).
+ *
+ * Under a plain tslab kernel: tslab's public `Display` sends ONE mime type per message. Underneath, every one
+ * of those calls goes through `jupyter.lastWriteDisplayData(content, update)` in tslab/dist/jupyter.js, which
+ * publishes `content` ({ data, metadata, transient: { display_id } }) on iopub as display_data, or as
  * update_display_data when `update` is true. Calling that function with a full `data` dict sends a whole mime
  * bundle in one message, which is what Jupyter front ends need to pick their best representation.
  *
@@ -29,8 +34,20 @@ function writerOf(mod: unknown): WriteDisplayData | null {
   return typeof write === "function" ? (write as WriteDisplayData) : null;
 }
 
-/** The kernel's publish function, or null when this process is not executing a tslab cell. */
+interface KernelHook {
+  publish(msgType: "display_data" | "update_display_data" | "clear_output", content: object): void;
+}
+const KERNEL_HOOK = Symbol.for("kernel-lib.kernel");
+
+function kernelHook(): KernelHook | null {
+  const hook = (globalThis as Record<symbol, unknown>)[KERNEL_HOOK];
+  return typeof hook === "object" && hook !== null && typeof (hook as KernelHook).publish === "function" ? (hook as KernelHook) : null;
+}
+
+/** The kernel's publish function, or null when this process is not executing a kernel cell. */
 function kernelWriter(): WriteDisplayData | null {
+  const hook = kernelHook();
+  if (hook) return (content, update) => hook.publish(update ? "update_display_data" : "display_data", content);
   if (!("__tslab__" in globalThis)) return null;
   const req = nodeRequire();
   if (!req) return null;
@@ -58,4 +75,12 @@ export function sendBundle(data: MimeBundle, metadata: MimeMetadata, displayId: 
     throw new Error("display: not running inside a tslab Jupyter kernel; use setDisplayBackend('text' | 'file' | 'memory')");
   }
   write({ data, metadata, transient: { display_id: displayId } }, update);
+}
+
+/**
+ * Clears the running cell's output, as IPython's clear_output: at once, or (wait=true) when the next output
+ * arrives. Needs kernel-lib's kernel; elsewhere (plain tslab, no kernel) it does nothing.
+ */
+export function clearOutput(wait = false): void {
+  kernelHook()?.publish("clear_output", { wait });
 }

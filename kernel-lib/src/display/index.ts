@@ -7,7 +7,7 @@ export type { CapturedDisplay, CaptureEvent } from "./memory-backend";
 export { FileBackend } from "./file-backend";
 export { TextBackend } from "./text-backend";
 export { JupyterBackend } from "./jupyter-backend";
-export { inTslabKernel } from "./bundle";
+export { inTslabKernel, clearOutput } from "./bundle";
 export { plotlyFigureHtml, plotlyLibraryPath, plotlyLoaderBundle, PlotlySession, PLOTLY_LOADER_ATTRIBUTE } from "./plotly-html";
 export type { PlotlyLibrary } from "./plotly-html";
 export { notebookProgressReporter, installNotebookProgress } from "./progress";

@@ -2,6 +2,7 @@ import { noGrad } from "../tensor/autograd";
 import { DTYPES, DType, isFloating } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Device, Tensor } from "../tensor/tensor";
+import { deviceName } from "../ops/convert";
 import { Parameter } from "./parameter";
 
 export type StateDict = Record<string, Tensor>;
@@ -13,17 +14,47 @@ export interface IncompatibleKeys {
 }
 
 /**
+ * A module is callable as in PyTorch: `model(x)` runs `model.forward(x)`, typed by the subclass's own `forward`
+ * (its parameters and its return type, through the polymorphic `this`). A module typed only as `nn.Module`
+ * takes any arguments and returns `any`, because its `forward` may return anything (a tensor, a tuple
+ * `[logits, probas]`, ...), as in PyTorch.
+ */
+export interface Module {
+  (...args: Parameters<this["forward"]>): ReturnType<this["forward"]>;
+}
+
+/**
  * torch.nn.Module. Subclass it, hold Parameters and sub-modules in fields (or in arrays of them), and define
  * `forward`. They are found the way PyTorch finds registered ones: a module's own parameters in definition
  * order, then each sub-module's, named with dots (`fc1.weight`, `layers.0.bias`) so state-dict keys match
- * PyTorch's for the same class. Call a module as `model.forward(x)`.
+ * PyTorch's for the same class. Call a module as `model(x)` (or `model.forward(x)`, the same thing).
+ *
+ * How it is callable: the constructor returns a function object whose prototype is the subclass's, so fields,
+ * methods and `instanceof` work as on any object. The function's own `name` and `length` are removed, and
+ * Function.prototype is not in the chain (its `name` and `length` are read-only), so fields of those names
+ * (`this.name = "encoder"`) are ordinary fields; `call`/`apply`/`bind` are therefore absent: call the module.
  */
 export class Module {
-  /** True in training mode (the default); Dropout and friends read it. */
-  training = true;
+  /** True in training mode (the default); Dropout and friends read it. (Set in the constructor, on the callable.) */
+  declare training: boolean;
 
-  /** The computation; every subclass defines it. */
-  forward(input: Tensor, ...rest: unknown[]): Tensor {
+  constructor() {
+    // `model(x)` calls forward with `this` = the module; the arrow has no own `prototype` to collide with fields
+    const call = (...args: unknown[]): unknown => (call as unknown as Module).forward(...args);
+    delete (call as { name?: string }).name;
+    delete (call as { length?: number }).length;
+    Object.setPrototypeOf(call, new.target.prototype);
+    (call as unknown as Module).training = true;
+    return call as unknown as Module;
+  }
+
+  /**
+   * The computation; every subclass defines it, with any parameters and any return type (PyTorch's forward may
+   * return a tuple): `override forward(x: torch.Tensor): torch.Tensor`. `any` here because the base cannot know
+   * the subclass's signature; calls on a subclass are typed by the subclass's forward.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  forward(...args: any[]): any {
     throw new Error(
       `${this.constructor.name}.forward is not implemented: define forward(x: torch.Tensor): torch.Tensor in your Module subclass`,
     );
@@ -113,8 +144,9 @@ export class Module {
    * Moves (or converts) every parameter: `to("cpu")`, `to("webgpu")`, or a floating dtype such as `to("float64")`.
    * Parameters are replaced by moved ones, so create the optimizer after calling this.
    */
-  to(target: Device | DType): this {
+  to(target: Device | DType | (string & {})): this {
     const isDtype = (DTYPES as readonly string[]).includes(target);
+    if (!isDtype) target = deviceName(`${this.constructor.name}.to`, target);
     if (isDtype && !isFloating(target as DType)) {
       throw new Error(`${this.constructor.name}.to: modules only convert to floating dtypes (float32, float64), got ${target}`);
     }

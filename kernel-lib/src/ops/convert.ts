@@ -35,13 +35,24 @@ export function toDtype(x: Tensor, dtype: DType): Tensor {
   return record(out, "ToCopyBackward", [x], (g) => [toDtype(g, x.dtype)], []);
 }
 
-const DEVICE_ALIASES: Record<string, Device> = { cpu: "cpu", webgpu: "webgpu", gpu: "webgpu" };
+const DEVICE_ALIASES: Record<string, Device> = { cpu: "cpu", "cpu:0": "cpu", webgpu: "webgpu", gpu: "webgpu" };
+
+/** A device string as PyTorch spells it, checked: "cpu", "cpu:0"; CUDA/MPS names are errors saying what exists. */
+export function deviceName(op: string, device: string): Device {
+  const target = DEVICE_ALIASES[device];
+  if (target) return target;
+  const name = JSON.stringify(device);
+  if (typeof device === "string" && /^(cuda|mps|xpu|hip)(:\d+)?$/.test(device)) {
+    throw new Error(
+      `${op}: ${name} is not available here: there is no CUDA (torch.cuda.isAvailable() is false); kernel-lib runs on "cpu" ` +
+        `(a "webgpu" device is planned). Write .to("cpu"), or pick the device as device = torch.cuda.isAvailable() ? "cuda:0" : "cpu"`,
+    );
+  }
+  throw new Error(`${op}: unknown device ${name}; the device here is "cpu"`);
+}
 
 export function toDevice(x: Tensor, device: string): Tensor {
-  const target = DEVICE_ALIASES[device];
-  if (!target) {
-    throw new Error(`to: unknown device "${device}"; this library runs on "cpu" (and "webgpu" where available), not CUDA`);
-  }
+  const target = deviceName("to", device);
   if (target === x.device) return x;
   const host = backendOf(x).readSync(x._data);
   const out = new Tensor(getBackend(target).upload(host.slice()), x.shape, x.dtype, target);

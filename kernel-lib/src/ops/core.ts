@@ -28,7 +28,7 @@ export function scalarLike(value: number, like: DType, device: Device): Tensor {
   if (!isFloating(like) && !Number.isInteger(value)) dtype = "float32";
   else if (like === "bool" && value !== 0 && value !== 1) dtype = Number.isInteger(value) ? "int32" : "float32";
   const t = alloc([], dtype, device);
-  t._data[0] = value;
+  backendOf(t).fill(t._data, value);
   return t;
 }
 

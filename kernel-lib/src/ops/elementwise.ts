@@ -1,18 +1,24 @@
-import type { BinaryOp } from "../backends/backend";
+import type { ElementwiseKernel } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating, promoteTypes } from "../tensor/dtype";
 import { broadcastShapes, broadcastStrides } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, toTensorPair } from "./core";
 import { sumTo } from "./shape";
+import { BINARY, BinaryOp, UNARY } from "./defs/index";
 
 type Operand = Tensor | number;
 
 /** Runs a broadcast binary kernel (no autograd): the building block of every binary op. */
 export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType, name: string = op, p0?: number, p1?: number): Tensor {
+  return binaryRawKernel(BINARY[op], a, b, dtype, name, p0, p1);
+}
+
+/** binaryRaw with a kernel object (the derivative kernels of declared functions). */
+export function binaryRawKernel(kernel: ElementwiseKernel, a: Tensor, b: Tensor, dtype: DType, name: string, p0?: number, p1?: number): Tensor {
   const shape = broadcastShapes(name, a.shape, b.shape);
   const out = alloc(shape, dtype, a.device);
-  backendOf(a).binary(op, a._data, b._data, out._data, { shape, strides: [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)] }, p0, p1);
+  backendOf(a).binary(kernel, a._data, b._data, out._data, { shape, strides: [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)] }, p0, p1);
   return out;
 }
 
@@ -84,7 +90,7 @@ function neg(t: Tensor): Tensor {
 
 function log(t: Tensor): Tensor {
   const out = alloc(t.shape, t.dtype, t.device);
-  backendOf(t).unary("log", t._data, out._data);
+  backendOf(t).unary(UNARY.log, t._data, out._data);
   return out;
 }
 

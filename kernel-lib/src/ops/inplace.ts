@@ -1,4 +1,3 @@
-import type { BinaryOp } from "../backends/backend";
 import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating, promoteTypes } from "../tensor/dtype";
 import { defaultGenerator } from "../tensor/random";
@@ -6,6 +5,7 @@ import { broadcastShapes, broadcastStrides, formatShape, sameShape } from "../te
 import { Scalar, Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, toTensorPair } from "./core";
 import { mul } from "./elementwise";
+import { BINARY, BinaryOp } from "./defs/index";
 
 /** In-place changes to a leaf that requires grad (or a view of one) are only allowed inside noGrad. */
 export function checkInplace(op: string, t: Tensor): void {
@@ -62,7 +62,7 @@ export function binaryInplace<T extends Tensor>(
   if (!sameShape(shape, t.shape)) {
     throw new Error(`${op}: the result of shape ${formatShape(shape)} does not fit the tensor of shape ${formatShape(t.shape)} (in-place ops cannot grow the destination)`);
   }
-  backendOf(t).binary(kernel, t._data, b._data, t._data, { shape, strides: [broadcastStrides(t.shape, shape), broadcastStrides(b.shape, shape)] });
+  backendOf(t).binary(BINARY[kernel], t._data, b._data, t._data, { shape, strides: [broadcastStrides(t.shape, shape), broadcastStrides(b.shape, shape)] });
   t._version.v++;
   return t;
 }
@@ -94,7 +94,7 @@ export function random<T extends Tensor>(t: T, op: string, kind: "normal" | "uni
 export function addRaw(t: Tensor, g: Tensor): void {
   const src = g.dtype === t.dtype ? g : alloc(g.shape, t.dtype, g.device);
   if (src !== g) backendOf(g).copy(g._data, 0, src._data, 0, g.numel());
-  backendOf(t).binary("add", t._data, src._data, t._data, { shape: t.shape, strides: [broadcastStrides(t.shape, t.shape), broadcastStrides(src.shape, t.shape)] });
+  backendOf(t).binary(BINARY.add, t._data, src._data, t._data, { shape: t.shape, strides: [broadcastStrides(t.shape, t.shape), broadcastStrides(src.shape, t.shape)] });
   t._version.v++;
 }
 

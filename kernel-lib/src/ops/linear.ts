@@ -1,33 +1,29 @@
-import { linearF32 } from "../backends/cpu/gemm";
-import { wasmSumRowsF32 } from "../backends/cpu/wasm/index";
-import { getRuntime } from "../backends/cpu/wasm/runtime";
 import { freshGrad, record } from "../tensor/autograd";
 import { Tensor } from "../tensor/tensor-class";
-import { alloc } from "./core";
+import { alloc, backendOf } from "./core";
 import { matmulRaw } from "./matmul";
 
 /**
- * linear(x, W, b) for 2-D float32 CPU tensors on the native or wasm GEMM: the bias is added after the product,
- * and one node does the backward (grad_x = g·W, grad_W = gᵀ·x, grad_b = Σ rows of g) instead of a matmul node
- * plus a broadcast-add node. Returns null where it does not apply (the caller composes matmul and add);
- * shapes are checked by the caller.
+ * linear(x, W, b) for 2-D inputs on the backend's fused `linear` (the CPU backend: float32 on the native or wasm
+ * GEMM, the bias added after the product), with one node for the backward (grad_x = g·W, grad_W = gᵀ·x,
+ * grad_b = Σ rows of g) instead of a matmul node plus a broadcast-add node. Returns null where the backend has
+ * no fused kernel for these tensors (the caller composes matmul and add); shapes are checked by the caller.
  */
 export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor | null {
-  if (x.dim() !== 2 || x.dtype !== "float32" || weight.dtype !== "float32" || x.device !== "cpu" || weight.device !== "cpu") return null;
-  if (bias && (bias.dtype !== "float32" || bias.device !== "cpu")) return null;
-  if (getRuntime() === null) return null;
+  const be = backendOf(x);
+  if (!be.linear || x.dim() !== 2 || x.dtype !== weight.dtype || x.device !== weight.device) return null;
+  if (bias && (bias.dtype !== x.dtype || bias.device !== x.device)) return null;
   const [batch, inFeatures] = x.shape;
   const outFeatures = weight.shape[0];
   if (batch === 0 || inFeatures === 0 || outFeatures === 0) return null;
-  const out = alloc([batch, outFeatures], "float32", x.device);
-  linearF32(x._data as Float32Array, weight._data as Float32Array, bias ? (bias._data as Float32Array) : null,
-    out._data as Float32Array, batch, inFeatures, outFeatures, false);
+  const out = alloc([batch, outFeatures], x.dtype, x.device);
+  if (!be.linear(x._data, weight._data, bias ? bias._data : null, out._data, batch, inFeatures, outFeatures)) return null;
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, "LinearBackward", inputs, (g, needs) => {
     let gb: Tensor | null = null;
     if (needs[2]) {
-      gb = alloc([outFeatures], "float32", x.device);
-      wasmSumRowsF32(g._data as Float32Array, gb._data as Float32Array, batch, outFeatures);
+      gb = alloc([outFeatures], g.dtype, x.device);
+      if (!be.sumRows?.(g._data, gb._data, batch, outFeatures)) be.reduce("sum", g._data, 1, batch, outFeatures, gb._data);
     }
     return [
       needs[0] ? freshGrad(matmulRaw(g, weight, false, false, "linear")) : null,

@@ -1,9 +1,8 @@
-import { wasmSoftmaxCrossEntropyF32 } from "../backends/cpu/wasm/index";
-import { getRuntime } from "../backends/cpu/wasm/runtime";
 import { isGradEnabled, record } from "../tensor/autograd";
 import { isFloating } from "../tensor/dtype";
 import { formatShape, sameShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor-class";
+import { UNARY } from "./defs/index";
 import { alloc, backendOf } from "./core";
 import { add, binaryRaw, mul, sub } from "./elementwise";
 import { mean, sum } from "./reduce";
@@ -104,7 +103,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
   const perSample = reshape(unaryRaw("neg", picked, picked.dtype), batched ? [n] : []);
   const loss = record(perSample, "CrossEntropyBackward", [logits], (g) => {
     const grad = alloc(logits.shape, logits.dtype, logits.device);
-    be.unary("exp", logp._data, grad._data);
+    be.unary(UNARY.exp, logp._data, grad._data);
     const minusOne = alloc([n, 1], logits.dtype, logits.device);
     be.fill(minusOne._data, -1);
     be.scatterAdd(minusOne._data, n, c, 1, idx._data, 1, grad._data);
@@ -114,23 +113,21 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
 }
 
 /**
- * Mean or summed cross-entropy of float32 logits [N, C] on the wasm kernel: one pass per row computes the loss
- * and (softmax − onehot)·scale, which backward multiplies by the incoming gradient. Null where it does not apply.
+ * Mean or summed cross-entropy of logits [N, C] on the backend's fused kernel (the CPU backend: float32 on the
+ * wasm kernel): one pass per row computes the loss and (softmax − onehot)·scale, which backward multiplies by
+ * the incoming gradient. Null where the backend has none for these tensors.
  */
 function fusedCrossEntropy(logits: Tensor, target: Tensor, reduction: Reduction): Tensor | null {
-  if (reduction !== "mean" && reduction !== "sum") return null;
-  if (logits.dim() !== 2 || logits.dtype !== "float32" || logits.device !== "cpu" || getRuntime() === null) return null;
+  const be = backendOf(logits);
+  if (!be.softmaxCrossEntropy || (reduction !== "mean" && reduction !== "sum") || logits.dim() !== 2) return null;
   const [n, c] = logits.shape;
   if (n === 0 || c === 0) return null;
-  const raw = backendOf(target).readSync(target._data);
-  const labels = raw instanceof Int32Array ? raw : Int32Array.from(raw);
   const scale = reduction === "mean" ? 1 / n : 1;
-  const grad = logits.requiresGrad && isGradEnabled() ? alloc(logits.shape, "float32", logits.device) : null;
-  const total = wasmSoftmaxCrossEntropyF32(logits._data as Float32Array, labels, n, c, null, grad ? (grad._data as Float32Array) : null, scale);
-  const out = alloc([], "float32", logits.device);
-  out._data[0] = total * scale;
+  const grad = logits.requiresGrad && isGradEnabled() ? alloc(logits.shape, logits.dtype, logits.device) : null;
+  const out = alloc([], logits.dtype, logits.device);
+  if (!be.softmaxCrossEntropy(logits._data, target._data, n, c, scale, out._data, grad ? grad._data : null)) return null;
   if (!grad) return out;
-  return record(out, "CrossEntropyBackward", [logits], (g) => [binaryRaw("mul", grad, g, "float32", "crossEntropy")], []);
+  return record(out, "CrossEntropyBackward", [logits], (g) => [binaryRaw("mul", grad, g, logits.dtype, "crossEntropy")], []);
 }
 
 /** nllLoss(logProbs [N, C], target [N]): minus the log-probability of each label. */
@@ -216,12 +213,13 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     classes = 0;
     for (let i = 0; i < data.length; i++) classes = Math.max(classes, data[i] + 1);
   }
-  const out = alloc([...labels.shape, classes], "int32", labels.device);
+  // built on the host from the one read above, uploaded once
+  const host = new Int32Array(data.length * classes);
   for (let i = 0; i < data.length; i++) {
     if (data[i] < 0 || data[i] >= classes) throw new Error(`oneHot: label ${data[i]} is out of range for ${classes} classes`);
-    out._data[i * classes + data[i]] = 1;
+    host[i * classes + data[i]] = 1;
   }
-  return out;
+  return new Tensor(backendOf(labels).upload(host), [...labels.shape, classes], "int32", labels.device);
 }
 
 

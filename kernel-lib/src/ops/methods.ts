@@ -10,6 +10,8 @@ import * as sm from "./softmax";
 import * as ip from "./inplace";
 import * as cv from "./convert";
 import { formatShape } from "../tensor/shape";
+import { DimOptions, dimArgs, requiredDim } from "../tensor/dim-options";
+import * as item from "./item";
 
 /**
  * The bodies of Tensor's methods, declared (with their docs) on the Tensor interface in tensor/tensor-class.ts.
@@ -29,7 +31,7 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   contiguous(): Tensor {
     return this;
   },
-  to(target: DType | Device | Tensor): Tensor {
+  to(target: DType | Device | Tensor | string): Tensor {
     return cv.to(this, target);
   },
   type(dtype: DType): Tensor {
@@ -140,11 +142,11 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   tanh(): Tensor {
     return un.tanh(this);
   },
-  softmax(dim: number): Tensor {
-    return sm.softmax(this, dim);
+  softmax(dim: number | { dim: number }): Tensor {
+    return sm.softmax(this, requiredDim("softmax", dim));
   },
-  logSoftmax(dim: number): Tensor {
-    return sm.logSoftmax(this, dim);
+  logSoftmax(dim: number | { dim: number }): Tensor {
+    return sm.logSoftmax(this, requiredDim("logSoftmax", dim));
   },
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
@@ -158,28 +160,35 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   dot(other: Tensor): Tensor {
     return mm.dot(this, other);
   },
-  sum(dim?: number | number[] | null, keepdim = false): Tensor {
-    return red.sum(this, dim, keepdim);
+  sum(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor {
+    const [d, k] = dimArgs("sum", dim, keepdim);
+    return red.sum(this, d, k);
   },
-  mean(dim?: number | number[] | null, keepdim = false): Tensor {
-    return red.mean(this, dim, keepdim);
+  mean(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor {
+    const [d, k] = dimArgs("mean", dim, keepdim);
+    return red.mean(this, d, k);
   },
-  prod(dim?: number | null, keepdim = false): Tensor {
-    return red.prod(this, dim, keepdim);
+  prod(dim?: number | null | DimOptions<number | null>, keepdim?: boolean): Tensor {
+    const [d, k] = dimArgs("prod", dim, keepdim);
+    return red.prod(this, d, k);
   },
-  max(dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  max(dim?: number | Tensor | DimOptions, keepdim?: boolean): Tensor | ValuesIndices {
     if (dim instanceof Tensor) return ew.maximum(this, dim);
-    return dim === undefined ? red.maxAll(this, "max") : red.maxDim(this, dim, keepdim, "max");
+    const [d, k] = dimArgs("max", dim, keepdim);
+    return d === undefined ? red.maxAll(this, "max") : red.maxDim(this, d, k, "max");
   },
-  min(dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  min(dim?: number | Tensor | DimOptions, keepdim?: boolean): Tensor | ValuesIndices {
     if (dim instanceof Tensor) return ew.minimum(this, dim);
-    return dim === undefined ? red.maxAll(this, "min") : red.maxDim(this, dim, keepdim, "min");
+    const [d, k] = dimArgs("min", dim, keepdim);
+    return d === undefined ? red.maxAll(this, "min") : red.maxDim(this, d, k, "min");
   },
-  argmax(dim?: number, keepdim = false): Tensor {
-    return red.argExtreme(this, "argmax", dim, keepdim);
+  argmax(dim?: number | DimOptions, keepdim?: boolean): Tensor {
+    const [d, k] = dimArgs("argmax", dim, keepdim);
+    return red.argExtreme(this, "argmax", d, k);
   },
-  argmin(dim?: number, keepdim = false): Tensor {
-    return red.argExtreme(this, "argmin", dim, keepdim);
+  argmin(dim?: number | DimOptions, keepdim?: boolean): Tensor {
+    const [d, k] = dimArgs("argmin", dim, keepdim);
+    return red.argExtreme(this, "argmin", d, k);
   },
   norm(p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor {
     return red.norm(this, p, dim, keepdim);
@@ -296,8 +305,12 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   _addInPlaceRaw(g: Tensor): void {
     ip.addRaw(this, g);
   },
+  [Symbol.iterator](): IterableIterator<Tensor> {
+    return item.rows(this);
+  },
 };
 
-for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(methods))) {
-  Object.defineProperty(Tensor.prototype, name, { ...descriptor, enumerable: false });
+for (const key of Reflect.ownKeys(methods)) {
+  const descriptor = Object.getOwnPropertyDescriptor(methods, key)!;
+  Object.defineProperty(Tensor.prototype, key, { ...descriptor, enumerable: false });
 }

@@ -1,14 +1,14 @@
-import type { BinaryOp, UnaryOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
 import { DType, isFloating } from "../tensor/dtype";
 import { Tensor } from "../tensor/tensor-class";
 import { alloc, backendOf, floatType } from "./core";
-import { binaryRaw, mul, div, where } from "./elementwise";
+import { binaryRaw, binaryRawKernel, mul, div, where } from "./elementwise";
+import { ACTIVATIONS, MATH_UNARY_DECLS, UNARY, UnaryDef, UnaryOp } from "./defs/index";
 
 /** Runs a unary kernel (no autograd). */
 export function unaryRaw(op: UnaryOp, x: Tensor, dtype: DType, p0?: number, p1?: number): Tensor {
   const out = alloc(x.shape, dtype, x.device);
-  backendOf(x).unary(op, x._data, out._data, p0, p1);
+  backendOf(x).unary(UNARY[op], x._data, out._data, p0, p1);
   return out;
 }
 
@@ -18,15 +18,21 @@ function checkTensor(op: string, x: unknown): Tensor {
 }
 
 /**
- * A float-valued unary op whose backward is one fused grad kernel `gradOp(g, saved)`, where saved is the
- * input (`"input"`) or the output (`"output"`).
+ * The op of a declared unary function (ops/defs): its forward kernel, and one autograd node whose backward is
+ * the declared derivative kernel on (g, saved input or output).
  */
-function floatUnary(name: string, op: UnaryOp, gradOp: BinaryOp, saves: "input" | "output", p0?: number, p1?: number) {
-  return (xIn: Tensor): Tensor => {
-    const x = checkTensor(name, xIn);
-    const out = unaryRaw(op, x, floatType(x.dtype), p0, p1);
-    const saved = saves === "input" ? x : out;
-    return record(out, `${name}Backward`, [x], (g) => [binaryRaw(gradOp, g, saved, g.dtype, name, p0, p1)], [saved]);
+function fromDecl(
+  def: UnaryDef,
+  dtypeOf: (x: Tensor) => DType = (x) => (def.dtype === "keep" ? (x.dtype === "bool" ? "int32" : x.dtype) : floatType(x.dtype)),
+  errorName: string = def.node,
+) {
+  const node = `${def.node}Backward`;
+  return (xIn: Tensor, p0?: number, p1?: number): Tensor => {
+    const x = checkTensor(errorName, xIn);
+    const out = alloc(x.shape, dtypeOf(x), x.device);
+    backendOf(x).unary(def.forwardKernel, x._data, out._data, p0, p1);
+    const saved = def.gradOf === "input" ? x : out;
+    return record(out, node, [x], (g) => [binaryRawKernel(def.gradKernel, g, saved, g.dtype, def.node, p0, p1)], [saved]);
   };
 }
 
@@ -38,37 +44,37 @@ export const log = (x: Tensor): Tensor => {
   const out = unaryRaw("log", checkTensor("log", x), floatType(x.dtype));
   return record(out, "LogBackward", [x], (g) => [div(g, x)]);
 };
-export const sqrt = floatUnary("Sqrt", "sqrt", "sqrtGrad", "output");
-export const sigmoid = floatUnary("Sigmoid", "sigmoid", "sigmoidGrad", "output");
-export const tanh = floatUnary("Tanh", "tanh", "tanhGrad", "output");
-export const gelu = floatUnary("Gelu", "gelu", "geluGrad", "input");
-export const geluTanh = floatUnary("Gelu", "geluTanh", "geluTanhGrad", "input");
-export const silu = floatUnary("Silu", "silu", "siluGrad", "input");
-export const mish = floatUnary("Mish", "mish", "mishGrad", "input");
-export const softsign = floatUnary("Softsign", "softsign", "softsignGrad", "input");
-export const logsigmoid = floatUnary("LogSigmoid", "logsigmoid", "logsigmoidGrad", "input");
+export const sqrt = fromDecl(MATH_UNARY_DECLS.sqrt);
+export const sigmoid = fromDecl(ACTIVATIONS.sigmoid);
+export const tanh = fromDecl(ACTIVATIONS.tanh);
+export const gelu = fromDecl(ACTIVATIONS.gelu);
+export const geluTanh = fromDecl(ACTIVATIONS.geluTanh);
+export const silu = fromDecl(ACTIVATIONS.silu);
+export const mish = fromDecl(ACTIVATIONS.mish);
+export const softsign = fromDecl(ACTIVATIONS.softsign);
+export const logsigmoid = fromDecl(ACTIVATIONS.logsigmoid);
 
+const leakyReluOp = fromDecl(ACTIVATIONS.leakyRelu);
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  return floatUnary("LeakyRelu", "leakyRelu", "leakyReluGrad", "input", slope)(x);
+  return leakyReluOp(x, slope);
 }
+const eluOp = fromDecl(ACTIVATIONS.elu);
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return floatUnary("Elu", "elu", "eluGrad", "input", alpha)(x);
+  return eluOp(x, alpha);
 }
+const softplusOp = fromDecl(ACTIVATIONS.softplus);
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   if (!(beta > 0)) throw new Error(`softplus: beta must be positive, got ${beta}`);
-  return floatUnary("Softplus", "softplus", "softplusGrad", "input", beta, threshold)(x);
+  return softplusOp(x, beta, threshold);
 }
+const hardtanhOp = fromDecl(ACTIVATIONS.hardtanh);
 export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
   if (!(min <= max)) throw new Error(`hardtanh: min (${min}) must not exceed max (${max})`);
-  return floatUnary("Hardtanh", "hardtanh", "hardtanhGrad", "input", min, max)(x);
+  return hardtanhOp(x, min, max);
 }
 
 /** relu keeps integer dtypes; its derivative at 0 is 0 (PyTorch's convention). */
-export function relu(xIn: Tensor): Tensor {
-  const x = checkTensor("relu", xIn);
-  const out = unaryRaw("relu", x, x.dtype === "bool" ? "int32" : x.dtype);
-  return record(out, "ReluBackward", [x], (g) => [binaryRaw("reluGrad", g, x, g.dtype, "relu")]);
-}
+export const relu = fromDecl(ACTIVATIONS.relu, undefined, "relu") as (x: Tensor) => Tensor;
 
 export function neg(xIn: Tensor): Tensor {
   const x = checkTensor("neg", xIn);
@@ -77,11 +83,7 @@ export function neg(xIn: Tensor): Tensor {
   return record(out, "NegBackward", [x], (g) => [unaryRaw("neg", g, g.dtype)], []);
 }
 
-export function abs(xIn: Tensor): Tensor {
-  const x = checkTensor("abs", xIn);
-  const out = unaryRaw("abs", x, x.dtype);
-  return record(out, "AbsBackward", [x], (g) => [binaryRaw("absGrad", g, x, g.dtype, "abs")]);
-}
+export const abs = fromDecl(MATH_UNARY_DECLS.abs, undefined, "abs") as (x: Tensor) => Tensor;
 
 export function sin(x: Tensor): Tensor {
   const out = unaryRaw("sin", checkTensor("sin", x), floatType(x.dtype));
@@ -117,8 +119,14 @@ export function clamp(xIn: Tensor, min?: number | null, max?: number | null): Te
   const hi = max ?? Infinity;
   if (min == null && max == null) throw new Error(`clamp: give at least one of min and max`);
   const dtype = isFloating(x.dtype) || (Number.isInteger(lo) || lo === -Infinity) && (Number.isInteger(hi) || hi === Infinity) ? x.dtype : "float32";
-  const out = unaryRaw("clamp", x, dtype, lo, hi);
-  return record(out, "ClampBackward", [x], (g) => [binaryRaw("clampGrad", g, x, g.dtype, "clamp", lo, hi)]);
+  return clampOp(x, lo, hi, dtype);
+}
+const clampOps = new Map<DType, ReturnType<typeof fromDecl>>();
+/** clamp's result dtype depends on its bounds, so there is one op per result dtype */
+function clampOp(x: Tensor, lo: number, hi: number, dtype: DType): Tensor {
+  let op = clampOps.get(dtype);
+  if (!op) clampOps.set(dtype, (op = fromDecl(MATH_UNARY_DECLS.clamp, () => dtype)));
+  return op(x, lo, hi);
 }
 
 /** prelu(x, weight): weight has 1 element or one per channel (dim 1 of x). */

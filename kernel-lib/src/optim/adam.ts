@@ -1,6 +1,6 @@
-import type { TypedArray } from "../tensor/dtype";
-import { allocate } from "../tensor/dtype";
-import { AdamArgs, adamF32, adamF64 } from "./kernels";
+import type { AdamStepArgs, Backend, Storage } from "../backends/backend";
+import type { DType } from "../tensor/dtype";
+import { composedAdamStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface AdamOptions {
@@ -16,9 +16,9 @@ type AdamHyper = Required<AdamOptions>;
 
 type AdamState = {
   step: number;
-  expAvg: TypedArray;
-  expAvgSq: TypedArray;
-  maxExpAvgSq: TypedArray | null;
+  expAvg: Storage;
+  expAvgSq: Storage;
+  maxExpAvgSq: Storage | null;
 };
 
 abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
@@ -43,15 +43,15 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
       const a = this.arrays(p);
       if (!a) continue;
       let s = this.state.get(p);
+      const n = p.numel();
       if (!s) {
-        const n = a.param.length;
-        s = { step: 0, expAvg: allocate(p.dtype, n), expAvgSq: allocate(p.dtype, n), maxExpAvgSq: group.amsgrad ? allocate(p.dtype, n) : null };
+        s = { step: 0, expAvg: zeros(a.backend, p.dtype, n), expAvgSq: zeros(a.backend, p.dtype, n), maxExpAvgSq: group.amsgrad ? zeros(a.backend, p.dtype, n) : null };
         this.state.set(p, s);
       }
-      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = allocate(p.dtype, a.param.length);
+      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = zeros(a.backend, p.dtype, n);
       s.step += 1;
       const [beta1, beta2] = group.betas;
-      const args: AdamArgs = {
+      const args: AdamStepArgs = {
         beta1, beta2,
         stepSize: group.lr / (1 - beta1 ** s.step),
         bc2Sqrt: Math.sqrt(1 - beta2 ** s.step),
@@ -59,29 +59,46 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
         weightDecay: this.decoupled ? 0 : group.weightDecay,
         shrink: this.decoupled ? 1 - group.lr * group.weightDecay : 1,
         sign: group.maximize ? -1 : 1,
-        m: s.expAvg as Float32Array | Float64Array, v: s.expAvgSq as Float32Array | Float64Array,
-        vmax: s.maxExpAvgSq as Float32Array | Float64Array | null,
       };
-      if (a.param instanceof Float32Array) adamF32(a.param, a.grad as Float32Array, args);
-      else adamF64(a.param as Float64Array, a.grad as Float64Array, args);
+      const [m, v, vmax] = [s.expAvg as Storage, s.expAvgSq as Storage, s.maxExpAvgSq as Storage | null];
+      if (a.backend.adamStep) a.backend.adamStep(a.param, a.grad, m, v, vmax, args);
+      else composedAdamStep(a.backend, p.dtype, n, a.param, a.grad, m, v, vmax, args);
     }
   }
+}
+
+function zeros(backend: Backend, dtype: DType, n: number): Storage {
+  const s = backend.alloc(dtype, n);
+  backend.fill(s, 0);
+  return s;
 }
 
 /** torch.optim.Adam (Kingma and Ba) with PyTorch's defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, L2 weightDecay 0. */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
-    super("Adam", params, defaults(options, 0));
+  /** `new Adam(params, { lr: 1e-3 })`, or positionally as PyTorch's `Adam(params, 1e-3, [0.9, 0.999], 1e-8, 0)`. */
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number);
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions | number = {}, ...rest: unknown[]) {
+    super("Adam", params, defaults(positional(options, rest), 0));
   }
 }
 
 /** torch.optim.AdamW (Loshchilov and Hutter): decoupled weight decay, default 1e-2. */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
-    super("AdamW", params, defaults(options, 1e-2));
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: [number, number], eps?: number, weightDecay?: number);
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions | number = {}, ...rest: unknown[]) {
+    super("AdamW", params, defaults(positional(options, rest), 1e-2));
   }
+}
+
+/** PyTorch's positional (lr, betas, eps, weight_decay) as options; undefined ones take the defaults. */
+function positional(options: AdamOptions | number, rest: unknown[]): AdamOptions {
+  if (typeof options !== "number") return options;
+  const [betas, eps, weightDecay] = rest as [[number, number]?, number?, number?];
+  return { lr: options, betas, eps, weightDecay };
 }
 
 function defaults(o: AdamOptions, weightDecay: number): AdamHyper {

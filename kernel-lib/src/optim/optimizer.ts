@@ -1,4 +1,5 @@
-import { TypedArray, allocate } from "../tensor/dtype";
+import type { Backend, Storage } from "../backends/backend";
+import { getBackend } from "../backends/registry";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 
@@ -9,7 +10,7 @@ export type ParamGroup<H> = H & { params: Tensor[] };
 export type ParamsArg<H> = Iterable<Tensor> | (Partial<H> & { params: Iterable<Tensor> })[];
 
 /** Per-parameter state: named arrays shaped like the parameter, and counters. */
-export type ParamState = Record<string, TypedArray | number | null>;
+export type ParamState = Record<string, Storage | number | null>;
 
 /**
  * PyTorch's optimizer state_dict layout: state by parameter position (counting through the groups), and the
@@ -97,7 +98,7 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
           const entry: Record<string, Tensor | number> = {};
           for (const [k, v] of Object.entries(s)) {
             if (typeof v === "number") entry[k] = v;
-            else if (v !== null) entry[k] = Tensor.fromTypedArray(v, p.shape, p.dtype);
+            else if (v !== null) entry[k] = new Tensor(v, p.shape, p.dtype, p.device);
           }
           state[String(index)] = entry;
         }
@@ -134,8 +135,10 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
             if (v.numel() !== p.numel()) {
               throw new Error(`${op}: state "${k}" of parameter ${id} has shape ${formatShape(v.shape)} but the parameter has ${formatShape(p.shape)}`);
             }
-            const a = allocate(p.dtype, p.numel());
-            a.set(v.dataSync());
+            // a copy on the parameter's backend, converted to its dtype
+            const be = getBackend(p.device);
+            const a = be.alloc(p.dtype, p.numel());
+            be.copy(v.to(p.device)._data, 0, a, 0, p.numel());
             s[k] = a;
           }
         }
@@ -155,18 +158,19 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
     return s;
   }
 
-  /** The storage to update and the gradient to read for `p`, or null when p has no gradient yet. */
-  protected arrays(p: Tensor): { param: TypedArray; grad: TypedArray } | null {
+  /** The backend, the storage to update and the gradient to read for `p`, or null when p has no gradient yet. */
+  protected arrays(p: Tensor): { backend: Backend; param: Storage; grad: Storage } | null {
     const g = p.grad;
     if (g === null) return null;
-    if (p.device !== "cpu") throw new Error(`${this.name}.step: parameters on ${p.device} are not supported yet; move the model to "cpu"`);
+    const backend = getBackend(p.device);
+    if (g.device !== p.device) throw new Error(`${this.name}.step: a parameter on ${p.device} has its gradient on ${g.device}; they must be on one device`);
     if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i]) || g.dtype !== p.dtype) {
       throw new Error(
         `${this.name}.step: a parameter ${p.dtype} ${formatShape(p.shape)} has a gradient ${g.dtype} ${formatShape(g.shape)}; they must match`,
       );
     }
     p._version.v++; // the in-place change below must invalidate graphs that saved p
-    return { param: p.dataSync(), grad: g.dataSync() };
+    return { backend, param: p._data, grad: g._data };
   }
 }
 
@@ -176,7 +180,8 @@ export function checkNonNegative(op: string, name: string, value: unknown): void
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
+  // modules are callable objects (typeof "function") named by their class
+  if (typeof value === "object" || (typeof value === "function" && value.constructor !== Function)) return `a ${(value as object).constructor?.name ?? "object"}`;
   return typeof value;
 }
 
@@ -185,7 +190,7 @@ function paramList(op: string, params: unknown): unknown[] {
   if (params instanceof Tensor) {
     throw new Error(`${op}: params must be an array (or iterable) of tensors, got a single Tensor of shape ${formatShape(params.shape)}; wrap it: [w, b]`);
   }
-  const isObject = params !== null && typeof params === "object";
+  const isObject = params !== null && (typeof params === "object" || typeof params === "function");
   if (isObject && typeof (params as { parameters?: unknown }).parameters === "function") {
     throw new Error(`${op}: got ${describe(params)} module as params; pass its parameters: model.parameters()`);
   }

@@ -1,6 +1,5 @@
-import type { TypedArray } from "../tensor/dtype";
-import { allocate } from "../tensor/dtype";
-import { SGDArgs, sgdF32, sgdF64 } from "./kernels";
+import type { SgdStepArgs, Storage } from "../backends/backend";
+import { composedSgdStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface SGDOptions {
@@ -19,8 +18,14 @@ type SGDHyper = Required<SGDOptions>;
  * torch.optim.SGD with PyTorch's update: d = g + wd·p; buf = d (first step) or momentum·buf + (1-dampening)·d;
  * d = nesterov ? d + momentum·buf : buf; p -= lr·d.
  */
-export class SGD extends Optimizer<SGDHyper, { momentumBuffer: TypedArray }> {
-  constructor(params: ParamsArg<SGDHyper>, options: SGDOptions = {}) {
+export class SGD extends Optimizer<SGDHyper, { momentumBuffer: Storage }> {
+  /** `new SGD(params, { lr: 0.01, momentum: 0.9 })`, or positionally as PyTorch's `SGD(params, 0.01, 0.9)`. */
+  constructor(params: ParamsArg<SGDHyper>, lr?: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean);
+  constructor(params: ParamsArg<SGDHyper>, options?: SGDOptions);
+  constructor(params: ParamsArg<SGDHyper>, lrOrOptions: SGDOptions | number = {}, ...rest: (number | boolean | undefined)[]) {
+    const options: SGDOptions = typeof lrOrOptions === "number"
+      ? { lr: lrOrOptions, momentum: rest[0] as number, dampening: rest[1] as number, weightDecay: rest[2] as number, nesterov: rest[3] as boolean }
+      : lrOrOptions;
     super("SGD", params, {
       lr: options.lr ?? 1e-3,
       momentum: options.momentum ?? 0,
@@ -44,23 +49,23 @@ export class SGD extends Optimizer<SGDHyper, { momentumBuffer: TypedArray }> {
     for (const p of group.params) {
       const a = this.arrays(p);
       if (!a) continue;
-      let buf: TypedArray | null = null;
+      let buf: Storage | null = null;
       let first = false;
       if (group.momentum !== 0) {
         let state = this.state.get(p);
         first = state === undefined;
         if (!state) {
-          state = { momentumBuffer: allocate(p.dtype, a.param.length) };
+          state = { momentumBuffer: a.backend.alloc(p.dtype, p.numel()) };
           this.state.set(p, state);
         }
         buf = state.momentumBuffer;
       }
-      const args: SGDArgs = {
+      const args: SgdStepArgs = {
         lr: group.lr, weightDecay: group.weightDecay, momentum: group.momentum, keep: 1 - group.dampening,
-        nesterov: group.nesterov, sign: group.maximize ? -1 : 1, buf: buf as Float32Array | Float64Array | null, first,
+        nesterov: group.nesterov, sign: group.maximize ? -1 : 1, first,
       };
-      if (a.param instanceof Float32Array) sgdF32(a.param, a.grad as Float32Array, args);
-      else sgdF64(a.param as Float64Array, a.grad as Float64Array, args);
+      if (a.backend.sgdStep) a.backend.sgdStep(a.param, a.grad, buf, args);
+      else composedSgdStep(a.backend, p.dtype, p.numel(), a.param, a.grad, buf, args);
     }
   }
 }

@@ -1,7 +1,10 @@
-import { DType, TypedArray, allocate, dtypeOfArray, isFloating } from "./dtype";
+import { getBackend } from "../backends/registry";
+import type { Storage } from "../backends/backend";
+import { DType, TypedArray, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
 import { formatTensor } from "./format";
+import type { DimOptions } from "./dim-options";
 
 export type Device = "cpu" | "webgpu";
 
@@ -20,6 +23,14 @@ export interface ValuesIndices {
 
 /** The methods of every Tensor; their bodies are in ops/methods.ts (see the class comment). */
 export interface Tensor {
+  /**
+   * `t[i]`: row i along the first dimension, as PyTorch's (a copy, not a view); negative i counts from the end and
+   * an out-of-range i is an error. `t[i] = value` (a tensor or number broadcast to the row) writes the row in place.
+   * (ops/item.ts installs it.)
+   */
+  [index: number]: Tensor;
+  /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
+  [Symbol.iterator](): IterableIterator<Tensor>;
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
   size(dim: number): number;
@@ -28,7 +39,8 @@ export interface Tensor {
   clone(): Tensor;
   contiguous(): Tensor;
   /** to("cpu"), to("float64"), to(otherTensor) (its dtype and device). */
-  to(target: DType | Device | Tensor): Tensor;
+  /** Device names are strings as in PyTorch: "cpu" (also "cpu:0"); "cuda"/"cuda:0"/"mps" are clear errors. */
+  to(target: DType | Device | Tensor | (string & {})): Tensor;
   type(dtype: DType): Tensor;
   float(): Tensor;
   double(): Tensor;
@@ -67,24 +79,27 @@ export interface Tensor {
   relu(): Tensor;
   sigmoid(): Tensor;
   tanh(): Tensor;
-  softmax(dim: number): Tensor;
-  logSoftmax(dim: number): Tensor;
+  softmax(dim: number | { dim: number }): Tensor;
+  logSoftmax(dim: number | { dim: number }): Tensor;
   matmul(other: Tensor): Tensor;
   mm(other: Tensor): Tensor;
   mv(vec: Tensor): Tensor;
   dot(other: Tensor): Tensor;
-  sum(dim?: number | number[] | null, keepdim?: boolean): Tensor;
-  mean(dim?: number | number[] | null, keepdim?: boolean): Tensor;
-  prod(dim?: number | null, keepdim?: boolean): Tensor;
+  /** sum(dim?, keepdim?) or sum({ dim, keepdim }) (PyTorch's keywords); mean and prod alike. */
+  sum(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+  mean(dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+  prod(dim?: number | null | DimOptions<number | null>, keepdim?: boolean): Tensor;
   /** max() is the largest element; max(dim) gives { values, indices } along dim; max(tensor) is maximum. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): ValuesIndices;
+  max(options: { dim: number; keepdim?: boolean }): ValuesIndices;
   max(other: Tensor): Tensor;
   min(): Tensor;
   min(dim: number, keepdim?: boolean): ValuesIndices;
+  min(options: { dim: number; keepdim?: boolean }): ValuesIndices;
   min(other: Tensor): Tensor;
-  argmax(dim?: number, keepdim?: boolean): Tensor;
-  argmin(dim?: number, keepdim?: boolean): Tensor;
+  argmax(dim?: number | DimOptions, keepdim?: boolean): Tensor;
+  argmin(dim?: number | DimOptions, keepdim?: boolean): Tensor;
   /** p-norm over all elements or over dim (default p=2, the Frobenius/Euclidean norm). */
   norm(p?: number, dim?: number | number[] | null, keepdim?: boolean): Tensor;
   var(dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor;
@@ -147,8 +162,10 @@ export class Tensor {
   readonly shape: number[];
   readonly dtype: DType;
   readonly device: Device;
-  /** @internal contiguous element storage (a backend Storage) */
-  _data: TypedArray;
+  /** @internal contiguous element storage: a handle owned by the device's backend (reach it through the backend) */
+  _data: Storage;
+  /** @internal the number of elements (the product of shape) */
+  readonly _numel: number;
   /** @internal version counter shared by all views of one storage; in-place ops bump it */
   _version: { v: number };
   /** @internal the tensor whose storage this view shares, if any */
@@ -162,29 +179,34 @@ export class Tensor {
   /** The node that created this tensor, or null for a leaf. */
   gradFn: Node | null = null;
 
-  constructor(data: TypedArray, shape: Shape, dtype: DType, device: Device = "cpu") {
+  /** `data` is a backend storage of `device` (on the CPU, a TypedArray: its length is checked against the shape). */
+  constructor(data: Storage, shape: Shape, dtype: DType, device: Device = "cpu") {
     const n = numelOf(shape);
-    if (data.length !== n) {
+    if (ArrayBuffer.isView(data) && data.length !== n) {
       throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
     }
     this._data = data;
+    this._numel = n;
     this.shape = [...shape];
     this.dtype = dtype;
     this.device = device;
     this._version = { v: 0 };
   }
 
+  /** A CPU tensor of host data (the CPU backend takes the array itself as its storage, without a copy). */
   static fromTypedArray(data: TypedArray, shape: Shape, dtype?: DType): Tensor {
-    return new Tensor(data, shape, dtype ?? dtypeOfArray(data));
+    const n = numelOf(shape);
+    if (data.length !== n) throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
+    return new Tensor(getBackend("cpu").upload(data), shape, dtype ?? dtypeOfArray(data));
   }
 
   static empty(shape: Shape, dtype: DType = "float32"): Tensor {
-    return new Tensor(allocate(dtype, numelOf(shape)), shape, dtype);
+    return new Tensor(getBackend("cpu").alloc(dtype, numelOf(shape)), shape, dtype);
   }
 
   // ---- storage -------------------------------------------------------------------------------------
   numel(): number {
-    return this._data.length;
+    return this._numel;
   }
   dim(): number {
     return this.shape.length;
@@ -192,12 +214,13 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
+  /** The elements on the host, read through the tensor's backend (the CPU backend hands back its storage). */
   dataSync(): TypedArray {
-    return this._data;
+    return getBackend(this.device).readSync(this._data);
   }
   /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
   dataAsync(): Promise<TypedArray> {
-    return Promise.resolve(this._data);
+    return getBackend(this.device).read(this._data);
   }
   /**
    * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph
@@ -207,16 +230,16 @@ export class Tensor {
     return this.detach();
   }
   item(): number {
-    if (this._data.length !== 1) {
+    if (this.numel() !== 1) {
       throw new Error(
         `item: only a one-element tensor can be converted to a number, this one has shape ${formatShape(this.shape)} ` +
-          `(${this._data.length} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
+          `(${this.numel()} elements); reduce it first (x.sum().item()), pick one element, or use x.tolist()`,
       );
     }
-    return this._data[0];
+    return this.dataSync()[0];
   }
   tolist(): NestedArray {
-    const data = this._data;
+    const data = this.dataSync();
     const shape = this.shape;
     if (shape.length === 0) return data[0];
     const build = (dim: number, offset: number): NestedArray[] => {

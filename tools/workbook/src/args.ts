@@ -11,8 +11,13 @@ export function parseArgs(argv: string[], spec: { options: string[]; flags: stri
   const out: ParsedArgs = { positional: [], options: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--") || a === "--") {
-      if (a !== "--") out.positional.push(a);
+    if (a === "--") {
+      // everything after -- is positional, even when it starts with --
+      out.positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith("--")) {
+      out.positional.push(a);
       continue;
     }
     const eq = a.indexOf("=");
@@ -25,7 +30,7 @@ export function parseArgs(argv: string[], spec: { options: string[]; flags: stri
       if (value === undefined) throw new UsageError(`${command}: --${name} needs a value`);
       out.options.set(name, [...(out.options.get(name) ?? []), value]);
     } else {
-      throw new UsageError(`${command}: unknown option --${name} (see \`workbook help\`)`);
+      throw new UsageError(`${command}: unknown option --${name} (see \`workbook ${command} --help\`)`);
     }
   }
   return out;

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { kernelNodeFlags } from "./node-flags";
-import { PROJECT_ROOT, tslabScript } from "./paths";
+import { kernelScript, PROJECT_ROOT } from "./paths";
 
 export const KERNEL_NAME = "kernel-lib-ts";
 export const KERNEL_DISPLAY_NAME = "TypeScript (kernel-lib)";
@@ -18,12 +18,16 @@ export interface KernelSpec {
 }
 
 /**
- * The command that starts our kernel: the Node running this code, the project's node flags and the
- * project's own tslab. `connectionFile` is Jupyter's placeholder in a kernel spec.
+ * The command that starts our kernel: the Node running this code, the project's node flags, the preload that
+ * lets notebooks in any folder import kernel-lib, and the project's kernel (tools/workbook/bin/kernel.js, on
+ * tslab's compiler). `connectionFile` is Jupyter's placeholder in a kernel spec.
  */
 export function kernelArgv(connectionFile = "{connection_file}", nodePath: string = process.execPath): string[] {
-  return [nodePath, ...kernelNodeFlags(nodePath), tslabScript(), "kernel", "--config-path", connectionFile];
+  return [nodePath, ...kernelNodeFlags(nodePath), "--require", KERNEL_PRELOAD, kernelScript(), "--config-path", connectionFile];
 }
+
+/** Preloaded by the kernel: resolves kernel-lib (values and types) from notebooks outside the project. */
+export const KERNEL_PRELOAD = path.join(PROJECT_ROOT, "tools", "workbook", "dist", "kernel-preload.js");
 
 export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec {
   return {
@@ -35,18 +39,34 @@ export function buildKernelSpec(nodePath: string = process.execPath): KernelSpec
   };
 }
 
-/** Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else the platform default (as jupyter_core computes it). */
-export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.JUPYTER_DATA_DIR) return path.resolve(env.JUPYTER_DATA_DIR);
+/**
+ * Jupyter's per-user data folder as jupyter_core computes it by default: $JUPYTER_DATA_DIR, else the platform's
+ * folder. (Where Jupyter is installed, `jupyter --data-dir` is asked first: see kernelDataDir.)
+ */
+export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const p = platform === "win32" ? path.win32 : path.posix;
+  if (env.JUPYTER_DATA_DIR) return p.resolve(env.JUPYTER_DATA_DIR);
   const home = env.HOME || env.USERPROFILE || os.homedir();
   if (!home) throw new Error("kernel install: cannot find the Jupyter data folder: neither JUPYTER_DATA_DIR nor HOME is set");
-  if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
-  if (process.platform === "win32") {
-    const appData = env.APPDATA || path.join(home, "AppData", "Roaming");
-    return path.join(appData, "jupyter");
+  if (platform === "darwin") return p.join(home, "Library", "Jupyter");
+  if (platform === "win32") {
+    const appData = env.APPDATA || p.join(home, "AppData", "Roaming");
+    return p.join(appData, "jupyter");
   }
-  const xdg = env.XDG_DATA_HOME || path.join(home, ".local", "share");
-  return path.join(xdg, "jupyter");
+  const xdg = env.XDG_DATA_HOME || p.join(home, ".local", "share");
+  return p.join(xdg, "jupyter");
+}
+
+/**
+ * Where our kernel spec goes: $JUPYTER_DATA_DIR if set; else where the installed Jupyter says
+ * (`jupyter --data-dir`, which knows JUPYTER_PLATFORM_DIRS, conda and virtualenv layouts); else, without
+ * Jupyter, the platform default. `ask` runs `jupyter --data-dir` (injected by tests).
+ */
+export function kernelDataDir(ask: () => string | undefined, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): { dir: string; from: string } {
+  if (env.JUPYTER_DATA_DIR) return { dir: jupyterDataDir(env, platform), from: "JUPYTER_DATA_DIR" };
+  const reported = ask();
+  if (reported) return { dir: reported, from: "jupyter --data-dir" };
+  return { dir: jupyterDataDir(env, platform), from: "the platform default (no Jupyter found)" };
 }
 
 export function kernelSpecDir(dataDir: string = jupyterDataDir()): string {

@@ -1,9 +1,10 @@
-import type { BinaryOp, BroadcastPlan, UnaryOp } from "../backend";
+import type { BroadcastPlan, ElementwiseKernel } from "../backend";
 import type { TypedArray } from "../../tensor/dtype";
 
 /*
- * Elementwise kernels are generated once per op from a scalar expression, so each loop is monomorphic and
- * V8 compiles it to a tight typed-array loop (a shared loop calling a per-op closure would be megamorphic).
+ * Elementwise kernels are generated once per kernel (declared in ops/defs) from its scalar expression, so each
+ * loop is monomorphic and V8 compiles it to a tight typed-array loop (a shared loop calling a per-op closure
+ * would be megamorphic).
  * Broadcasting walks the output with precomputed per-input strides; the innermost dim is a plain loop.
  */
 
@@ -41,83 +42,35 @@ function logsigmoid(x: number): number {
   return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-/** Helpers visible to generated code as `H.name`. */
-const H = { erf, softplus, sigmoid, logsigmoid, SQRT_2_OVER_PI, INV_SQRT_2, INV_SQRT_2PI };
+/** round half to even, PyTorch's rule */
+function round(x: number): number {
+  return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
+}
 
-/** Scalar expressions over x (and parameters p0, p1). */
-const UNARY: Record<UnaryOp, string> = {
-  neg: "-x",
-  exp: "Math.exp(x)",
-  log: "Math.log(x)",
-  sqrt: "Math.sqrt(x)",
-  abs: "Math.abs(x)",
-  sign: "(x > 0 ? 1 : x < 0 ? -1 : x)",
-  sin: "Math.sin(x)",
-  cos: "Math.cos(x)",
-  floor: "Math.floor(x)",
-  ceil: "Math.ceil(x)",
-  round: "(Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))",
-  not: "(x ? 0 : 1)",
-  relu: "(x > 0 || x !== x ? x : 0)", // NaN stays NaN (PyTorch, and the wasm kernel)
-  sigmoid: "H.sigmoid(x)",
-  tanh: "Math.tanh(x)",
-  leakyRelu: "(x > 0 ? x : x * p0)",
-  elu: "(x > 0 ? x : p0 * Math.expm1(x))",
-  gelu: "0.5 * x * (1 + H.erf(x * H.INV_SQRT_2))",
-  geluTanh: "0.5 * x * (1 + Math.tanh(H.SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))",
-  silu: "x * H.sigmoid(x)",
-  mish: "x * Math.tanh(H.softplus(x, 1, 20))",
-  softplus: "H.softplus(x, p0, p1)",
-  softsign: "x / (1 + Math.abs(x))",
-  hardtanh: "(x < p0 ? p0 : x > p1 ? p1 : x)",
-  logsigmoid: "H.logsigmoid(x)",
-  addScalar: "x + p0",
-  clamp: "(x < p0 ? p0 : x > p1 ? p1 : x)",
-};
+/** The expression language's library (see ElementwiseKernel), visible to generated code as `H.name`. */
+const H = { erf, softplus, sigmoid, logsigmoid, round, SQRT_2_OVER_PI, INV_SQRT_2, INV_SQRT_2PI };
+const MATH_FUNCTIONS = new Set(["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "floor", "ceil", "trunc", "pow", "min", "max", "log1p", "expm1"]);
+const GLOBALS = new Set(["p0", "p1", "NaN", "Infinity"]);
 
-/** Scalar expressions over a and b (and parameter p0). Grad ops: a is the incoming gradient. */
-const BINARY: Record<BinaryOp, string> = {
-  add: "a + b",
-  sub: "a - b",
-  mul: "a * b",
-  div: "a / b",
-  pow: "Math.pow(a, b)",
-  maximum: "(a !== a || b !== b ? NaN : a > b ? a : b)",
-  minimum: "(a !== a || b !== b ? NaN : a < b ? a : b)",
-  eq: "(a === b ? 1 : 0)",
-  ne: "(a !== b ? 1 : 0)",
-  gt: "(a > b ? 1 : 0)",
-  lt: "(a < b ? 1 : 0)",
-  ge: "(a >= b ? 1 : 0)",
-  le: "(a <= b ? 1 : 0)",
-  and: "(a && b ? 1 : 0)",
-  or: "(a || b ? 1 : 0)",
-  // b = input x
-  reluGrad: "(b > 0 ? a : 0)",
-  leakyReluGrad: "(b > 0 ? a : a * p0)",
-  eluGrad: "(b > 0 ? a : a * p0 * Math.exp(b))",
-  geluGrad: "a * (0.5 * (1 + H.erf(b * H.INV_SQRT_2)) + b * H.INV_SQRT_2PI * Math.exp(-0.5 * b * b))",
-  geluTanhGrad:
-    "a * (function (x) { const u = H.SQRT_2_OVER_PI * (x + 0.044715 * x * x * x); const t = Math.tanh(u);" +
-    " return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * H.SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x); })(b)",
-  siluGrad: "a * (function (s, x) { return s * (1 + x * (1 - s)); })(H.sigmoid(b), b)",
-  mishGrad:
-    "a * (function (x) { const t = Math.tanh(H.softplus(x, 1, 20));" +
-    " return t + x * (1 - t * t) * H.sigmoid(x); })(b)",
-  softplusGrad: "(b * p0 > p1 ? a : a * H.sigmoid(b * p0))",
-  softsignGrad: "a / ((1 + Math.abs(b)) * (1 + Math.abs(b)))",
-  logsigmoidGrad: "a * (1 - H.sigmoid(b))",
-  absGrad: "(b > 0 ? a : b < 0 ? -a : 0)",
-  // b = output y
-  sigmoidGrad: "a * b * (1 - b)",
-  tanhGrad: "a * (1 - b * b)",
-  sqrtGrad: "a / (2 * b)",
-  // b = input x; p0 = exponent: d/dx x^p = p x^(p-1)
-  powGradBase: "(p0 === 0 ? 0 : a * p0 * Math.pow(b, p0 - 1))",
-  // b = input x; p0/p1 bounds are passed through hardtanh/clamp: gradient flows strictly inside
-  hardtanhGrad: "(b <= p0 || b >= p1 ? 0 : a)",
-  clampGrad: "(b < p0 || b > p1 ? 0 : a)",
-};
+/**
+ * Turns a kernel's expression into JavaScript: library calls become `Math.f`/`H.f`, constants `H.C`; any
+ * other name must be an arg or a let, so a typo in a declaration fails when it is first compiled.
+ */
+function toJs(kernel: ElementwiseKernel, source: string): string {
+  const locals = new Set([...kernel.args, ...(kernel.lets ?? []).map(([name]) => name)]);
+  return source.replace(/(?<![.\w$])[A-Za-z_$][\w$]*/g, (name) => {
+    if (MATH_FUNCTIONS.has(name)) return `Math.${name}`;
+    if (name in H) return `H.${name}`;
+    if (locals.has(name) || GLOBALS.has(name)) return name;
+    throw new Error(`elementwise kernel ${kernel.name}: unknown name "${name}" in ${JSON.stringify(source)}`);
+  });
+}
+
+/** `const v = ...;` for each let, then `out[at] = expr;` */
+function statement(kernel: ElementwiseKernel, at: string): string {
+  const lets = (kernel.lets ?? []).map(([name, e]) => `const ${name} = ${toJs(kernel, e)}; `).join("");
+  return `${lets}out[${at}] = ${toJs(kernel, kernel.expr)};`;
+}
 
 type UnaryKernel = (x: TypedArray, out: TypedArray, n: number, p0: number, p1: number, H: unknown) => void;
 type BinaryKernel = (
@@ -127,12 +80,14 @@ type BinaryKernel = (
 const unaryCache = new Map<string, UnaryKernel>();
 const binaryCache = new Map<string, BinaryKernel>();
 
-function unaryKernel(op: UnaryOp): UnaryKernel {
-  let k = unaryCache.get(op);
+function unaryKernel(kernel: ElementwiseKernel): UnaryKernel {
+  let k = unaryCache.get(kernel.name);
   if (!k) {
-    const body = `for (let i = 0; i < n; i++) { const x = X[i]; out[i] = ${UNARY[op]}; }`;
+    if (kernel.args.length !== 1) throw new Error(`unary: kernel ${kernel.name} takes ${kernel.args.length} inputs`);
+    const [x] = kernel.args;
+    const body = `for (let i = 0; i < n; i++) { const ${x} = X[i]; ${statement(kernel, "i")} }`;
     k = new Function("X", "out", "n", "p0", "p1", "H", body) as UnaryKernel;
-    unaryCache.set(op, k);
+    unaryCache.set(kernel.name, k);
   }
   return k;
 }
@@ -141,13 +96,15 @@ function unaryKernel(op: UnaryOp): UnaryKernel {
  * Binary kernel over an output of (already collapsed) shape with per-input strides. Rank 1 is a flat loop;
  * higher ranks walk an odometer over the outer dims and run the innermost dim as a flat loop.
  */
-function binaryKernel(op: BinaryOp): BinaryKernel {
-  let k = binaryCache.get(op);
+function binaryKernel(kernel: ElementwiseKernel): BinaryKernel {
+  let k = binaryCache.get(kernel.name);
   if (!k) {
-    const expr = BINARY[op];
+    if (kernel.args.length !== 2) throw new Error(`binary: kernel ${kernel.name} takes ${kernel.args.length} inputs`);
+    const [a, b] = kernel.args;
+    const st = (at: string) => statement(kernel, at);
     const body = `
       const rank = shape.length;
-      if (rank === 0) { const a = A[0], b = B[0]; out[0] = ${expr}; return; }
+      if (rank === 0) { const ${a} = A[0], ${b} = B[0]; ${st("0")} return; }
       const last = rank - 1, len = shape[last], ia = sa[last], ib = sb[last];
       let outer = 1;
       for (let d = 0; d < last; d++) outer *= shape[d];
@@ -155,15 +112,15 @@ function binaryKernel(op: BinaryOp): BinaryKernel {
       let oa = 0, ob = 0, o = 0;
       for (let r = 0; r < outer; r++) {
         if (ia === 1 && ib === 1) {
-          for (let i = 0; i < len; i++) { const a = A[oa + i], b = B[ob + i]; out[o + i] = ${expr}; }
+          for (let i = 0; i < len; i++) { const ${a} = A[oa + i], ${b} = B[ob + i]; ${st("o + i")} }
         } else if (ib === 0 && ia === 1) {
-          const b = B[ob];
-          for (let i = 0; i < len; i++) { const a = A[oa + i]; out[o + i] = ${expr}; }
+          const ${b} = B[ob];
+          for (let i = 0; i < len; i++) { const ${a} = A[oa + i]; ${st("o + i")} }
         } else if (ia === 0 && ib === 1) {
-          const a = A[oa];
-          for (let i = 0; i < len; i++) { const b = B[ob + i]; out[o + i] = ${expr}; }
+          const ${a} = A[oa];
+          for (let i = 0; i < len; i++) { const ${b} = B[ob + i]; ${st("o + i")} }
         } else {
-          for (let i = 0, pa = oa, pb = ob; i < len; i++, pa += ia, pb += ib) { const a = A[pa], b = B[pb]; out[o + i] = ${expr}; }
+          for (let i = 0, pa = oa, pb = ob; i < len; i++, pa += ia, pb += ib) { const ${a} = A[pa], ${b} = B[pb]; ${st("o + i")} }
         }
         o += len;
         for (let d = last - 1; d >= 0; d--) {
@@ -175,13 +132,13 @@ function binaryKernel(op: BinaryOp): BinaryKernel {
         }
       }`;
     k = new Function("A", "B", "out", "shape", "sa", "sb", "p0", "p1", "H", body) as BinaryKernel;
-    binaryCache.set(op, k);
+    binaryCache.set(kernel.name, k);
   }
   return k;
 }
 
-export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, p0 = 0, p1 = 0): void {
-  unaryKernel(op)(x, out, out.length, p0, p1, H);
+export function unary(kernel: ElementwiseKernel, x: TypedArray, out: TypedArray, p0 = 0, p1 = 0): void {
+  unaryKernel(kernel)(x, out, out.length, p0, p1, H);
 }
 
 /**
@@ -205,10 +162,10 @@ export function collapse(shape: readonly number[], strides: readonly (readonly n
   return { shape: outShape, strides: outStrides };
 }
 
-export function binary(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, plan: BroadcastPlan, p0 = 0, p1 = 0): void {
+export function binary(kernel: ElementwiseKernel, a: TypedArray, b: TypedArray, out: TypedArray, plan: BroadcastPlan, p0 = 0, p1 = 0): void {
   if (out.length === 0) return;
   const c = collapse(plan.shape, plan.strides);
-  binaryKernel(op)(a, b, out, c.shape, c.strides[0], c.strides[1], p0, p1, H);
+  binaryKernel(kernel)(a, b, out, c.shape, c.strides[0], c.strides[1], p0, p1, H);
 }
 
 /** out = cond ? a : b with broadcasting; plan strides are [cond, a, b]. */

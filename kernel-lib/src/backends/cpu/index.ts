@@ -1,12 +1,14 @@
-import type { Backend, BinaryOp, BroadcastPlan, MatmulPlan, ReduceOp, Storage, UnaryOp } from "../backend";
+import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, Storage } from "../backend";
 import { DType, TypedArray, allocate } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import { binary, unary, where } from "./elementwise";
 import { reduce, softmax } from "./reduce";
 import { gather, indexAdd, indexSelect, scatterAdd, strided } from "./indexing";
-import { FloatArray, gemm } from "./gemm";
-import { wasmReluBackwardF32, wasmReluF32 } from "./wasm/elementwise";
+import { FloatArray, gemm, linearF32 } from "./gemm";
+import { wasmReluBackwardF32, wasmReluF32, wasmSumRowsF32 } from "./wasm/elementwise";
+import { wasmSoftmaxCrossEntropyF32 } from "./wasm/training";
 import { getRuntime } from "./wasm/runtime";
+import { adamStep, sgdStep } from "./optim";
 
 /**
  * Below this many elements the TypeScript loop beats the wasm call with its copies (measured: relu at 768
@@ -30,6 +32,7 @@ export const cpuBackend: Backend = {
   upload: (data: TypedArray) => data,
   readSync: (s: Storage) => s,
   read: (s: Storage) => Promise.resolve(s),
+  write: (s: Storage, offset: number, data: TypedArray | readonly number[]) => s.set(data, offset),
   free: () => undefined,
   fill: (out, value) => { out.fill(value); },
   copy(x, xOffset, out, outOffset, n) {
@@ -37,15 +40,16 @@ export const cpuBackend: Backend = {
     else for (let i = 0; i < n; i++) out[outOffset + i] = x[xOffset + i];
   },
   strided,
-  unary(op: UnaryOp, x, out, p0, p1) {
-    if (op === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
-    else unary(op, x, out, p0, p1);
+  // relu and its derivative (ops/defs/activations.ts) have SIMD kernels
+  unary(kernel: ElementwiseKernel, x, out, p0, p1) {
+    if (kernel.name === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
+    else unary(kernel, x, out, p0, p1);
   },
-  binary(op: BinaryOp, a, b, out, plan: BroadcastPlan, p0, p1) {
-    if (op === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
+  binary(kernel: ElementwiseKernel, a, b, out, plan: BroadcastPlan, p0, p1) {
+    if (kernel.name === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
         a.length === out.length && b.length === out.length) {
       wasmReluBackwardF32(a as Float32Array, b, out as Float32Array);
-    } else binary(op, a, b, out, plan, p0, p1);
+    } else binary(kernel, a, b, out, plan, p0, p1);
   },
   where,
   reduce: (op: ReduceOp, x, outer, size, inner, out) => reduce(op, x, outer, size, inner, out),
@@ -66,4 +70,25 @@ export const cpuBackend: Backend = {
   normal(out, mean, std, gen: Generator) {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * gen.normal();
   },
+  // fused paths: float32 on the native/wasm GEMM and the wasm training kernels (need the wasm runtime)
+  linear(x, w, bias, out, batch, inFeatures, outFeatures) {
+    if (!(x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array) ||
+        (bias !== null && !(bias instanceof Float32Array)) || getRuntime() === null) return false;
+    linearF32(x, w, bias, out, batch, inFeatures, outFeatures, false);
+    return true;
+  },
+  sumRows(x, out, rows, cols) {
+    if (!(x instanceof Float32Array && out instanceof Float32Array) || getRuntime() === null) return false;
+    wasmSumRowsF32(x, out, rows, cols);
+    return true;
+  },
+  softmaxCrossEntropy(logits, labels, rows, cols, scale, loss, grad) {
+    if (!(logits instanceof Float32Array) || (grad !== null && !(grad instanceof Float32Array)) || getRuntime() === null) return false;
+    const lab = labels instanceof Int32Array ? labels : Int32Array.from(labels);
+    const total = wasmSoftmaxCrossEntropyF32(logits, lab, rows, cols, null, grad as Float32Array | null, scale);
+    loss[0] = total * scale;
+    return true;
+  },
+  sgdStep,
+  adamStep,
 };

@@ -1,7 +1,7 @@
 /**
  * The optional native GEMM: kernel-lib/dist/native/blas.node (built best-effort from kernel-lib/native/blas.c
- * against the system OpenBLAS). Loaded lazily on first use; when it is absent or fails to load, everything
- * falls back to the WebAssembly kernels. KERNEL_LIB_BLAS=off disables it; KERNEL_LIB_BLAS=require makes its
+ * against the system OpenBLAS, or Accelerate on macOS). Loaded lazily on first use; when it is absent or fails to
+ * load, everything falls back to the WebAssembly kernels. KERNEL_LIB_BLAS=off disables it; KERNEL_LIB_BLAS=require makes its
  * absence an error (CI uses this so a broken native build cannot pass unnoticed).
  */
 
@@ -12,11 +12,11 @@ export type NativeSgemm = (
 ) => void;
 
 export interface NativeBlasInfo {
-  /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64" */
+  /** openblas_get_config(), e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64"; "Apple Accelerate ..." on macOS */
   config: string;
   /** the kernel set OpenBLAS picked for this CPU at run time (DYNAMIC_ARCH), e.g. "Cooperlake" (AVX-512) */
   core: string;
-  /** OpenBLAS threads in use */
+  /** OpenBLAS threads in use (Accelerate picks its own: the number last set) */
   threads: number;
   /** processors OpenBLAS sees */
   cores: number;
@@ -76,7 +76,7 @@ function load(): Addon | null {
         loadError = `${file} failed to load: ${(e as Error).message}`;
       }
     }
-    if (!addon && !loadError) loadError = "kernel-lib/dist/native/blas.node not built (needs cc and libopenblas-dev)";
+    if (!addon && !loadError) loadError = "kernel-lib/dist/native/blas.node not built (`npm run build -w kernel-lib` prints why)";
   }
   if (!addon && setting === "require") throw new Error(`native BLAS required by KERNEL_LIB_BLAS=require but unavailable: ${loadError}`);
   return addon;

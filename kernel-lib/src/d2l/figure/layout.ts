@@ -38,13 +38,27 @@ function usable(v: number, axis: AxisSpec): boolean {
   return Number.isFinite(v) && (axis.scale !== "log" || v > 0);
 }
 
+/**
+ * Equal limits (xlim [1, 1] for one epoch): matplotlib warns and widens them (a decade each way on a log axis,
+ * 5% of the value, or ±0.05 at zero, on a linear one), so do we.
+ */
+function singularRange(name: "x" | "y", v: number, axis: AxisSpec): [number, number] {
+  console.warn(
+    `UserWarning: Attempting to set identical low and high ${name}lims makes transformation singular; automatically expanding. (${name}lim [${v}, ${v}])`,
+  );
+  const t = toAxis(v, axis.scale);
+  if (axis.scale === "log") return [t - 1, t + 1];
+  return v === 0 ? [-0.05, 0.05] : [t - 0.05 * Math.abs(t), t + 0.05 * Math.abs(t)];
+}
+
 /** The axis range in axis units: the fixed limits, or the data range with matplotlib's 5% margins. */
 export function axisRange(axis: AxisSpec, name: "x" | "y", series: Series[]): [number, number] {
   if (axis.lim) {
     const [a, b] = axis.lim;
-    if (!Number.isFinite(a) || !Number.isFinite(b) || a === b || (axis.scale === "log" && (a <= 0 || b <= 0))) {
+    if (!Number.isFinite(a) || !Number.isFinite(b) || (axis.scale === "log" && (a <= 0 || b <= 0))) {
       throw new Error(`plot: ${name}lim [${a}, ${b}] is not a usable ${axis.scale} range`);
     }
+    if (a === b) return singularRange(name, a, axis);
     return [toAxis(a, axis.scale), toAxis(b, axis.scale)];
   }
   let lo = Infinity;

@@ -1,12 +1,19 @@
 import { parseArgs, single, UsageError } from "../args";
-import { buildKernelSpec, installKernelSpec, jupyterDataDir, KERNEL_DISPLAY_NAME, kernelSpecDir, uninstallKernelSpec } from "../kernelspec";
+import { jupyterCandidates, jupyterReportedDataDir, systemContext } from "../find-jupyter";
+import { buildKernelSpec, installKernelSpec, KERNEL_DISPLAY_NAME, kernelDataDir, kernelSpecDir, uninstallKernelSpec } from "../kernelspec";
 
 export const KERNEL_USAGE = `workbook kernel install [--data-dir DIR] [--best-effort]
 workbook kernel uninstall [--data-dir DIR]
 workbook kernel show
   Registers (or removes) the "${KERNEL_DISPLAY_NAME}" Jupyter kernel spec in DIR/kernels/ (default: JUPYTER_DATA_DIR,
-  else the platform's Jupyter data folder such as ~/.local/share/jupyter). With --best-effort (used by
-  npm install) a CI run or a missing home folder skips registration and no failure stops the install.`;
+  else the folder \`jupyter --data-dir\` prints where Jupyter is installed, else the platform's Jupyter data folder
+  such as ~/.local/share/jupyter). With --best-effort (used by npm install) a CI run or a missing home folder
+  skips registration and no failure stops the install. \`show\` prints the kernel spec.`;
+
+/** The data folder for our kernel spec here: JUPYTER_DATA_DIR, else Jupyter's own answer, else the default. */
+export function defaultKernelDataDir(): { dir: string; from: string } {
+  return kernelDataDir(() => jupyterReportedDataDir(jupyterCandidates(systemContext())));
+}
 
 export async function kernelCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -20,8 +27,9 @@ export async function kernelCommand(argv: string[]): Promise<number> {
         return 0;
       }
       try {
-        const file = installKernelSpec(given ?? jupyterDataDir());
-        console.log(`workbook: registered Jupyter kernel "${KERNEL_DISPLAY_NAME}": ${file}`);
+        const target = given ? { dir: given, from: "--data-dir" } : defaultKernelDataDir();
+        const file = installKernelSpec(target.dir);
+        console.log(`workbook: registered Jupyter kernel "${KERNEL_DISPLAY_NAME}": ${file} (data folder from ${target.from})`);
         return 0;
       } catch (e) {
         if (!best) throw e;
@@ -30,8 +38,9 @@ export async function kernelCommand(argv: string[]): Promise<number> {
       }
     }
     case "uninstall": {
-      const dir = kernelSpecDir(given ?? jupyterDataDir());
-      console.log(uninstallKernelSpec(given ?? jupyterDataDir()) ? `workbook: removed ${dir}` : `workbook: no kernel spec at ${dir}`);
+      const data = given ?? defaultKernelDataDir().dir;
+      const dir = kernelSpecDir(data);
+      console.log(uninstallKernelSpec(data) ? `workbook: removed ${dir}` : `workbook: no kernel spec at ${dir}`);
       return 0;
     }
     case "show":

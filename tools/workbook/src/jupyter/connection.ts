@@ -45,8 +45,8 @@ export function createConnection(kernelName: string): { dir: string; file: strin
   return { dir, file, info };
 }
 
-/** The address of a channel, as tslab 1.0.22 binds it: `${transport}://${ip}:${port}`. */
+/** The address of a channel as jupyter_client spells it: `tcp://IP:PORT`, or `ipc://PATH-PORT` for Unix sockets. */
 export function channelAddress(info: ConnectionInfo, channel: Channel): string {
   const port = info[`${channel}_port` as const];
-  return `${info.transport}://${info.ip}:${port}`;
+  return info.transport === "ipc" ? `ipc://${info.ip}-${port}` : `${info.transport}://${info.ip}:${port}`;
 }

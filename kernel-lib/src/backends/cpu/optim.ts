@@ -5,24 +5,15 @@
  * float32 Adam (without amsgrad or maximize) runs on the wasm SIMD kernel when there is one (5x faster, copies
  * included); SGD stays here, bit-exact with PyTorch's fused p - lr·g (see plainSgdF32).
  */
-import { wasmAdamStepPrecomputedF32 } from "../backends/cpu/wasm/training";
+import type { AdamStepArgs, SgdStepArgs, Storage } from "../backend";
+import { wasmAdamStepPrecomputedF32 } from "./wasm/training";
 
-export interface SGDArgs {
-  lr: number;
-  weightDecay: number;
-  momentum: number;
-  /** 1 - dampening */
-  keep: number;
-  nesterov: boolean;
-  /** -1 to maximize */
-  sign: number;
-  /** the momentum buffer, or null without momentum */
+/** The step's arguments with the momentum buffer. */
+interface SGDArgs extends SgdStepArgs {
   buf: Float32Array | Float64Array | null;
-  /** the first momentum step copies d into the buffer */
-  first: boolean;
 }
 
-export function sgdF32(param: Float32Array, grad: Float32Array, a: SGDArgs): void {
+function sgdF32(param: Float32Array, grad: Float32Array, a: SGDArgs): void {
   if (a.buf === null && a.weightDecay === 0 && a.sign === 1) return plainSgdF32(param, grad, Math.fround(a.lr));
   const r = Math.fround;
   const lr = r(a.lr), wd = r(a.weightDecay), mom = r(a.momentum), keep = r(a.keep), sign = a.sign;
@@ -55,7 +46,7 @@ function plainSgdF32(param: Float32Array, grad: Float32Array, lr: number): void 
   for (; i < n; i++) param[i] = param[i] - lr * grad[i];
 }
 
-export function sgdF64(param: Float64Array, grad: Float64Array, a: SGDArgs): void {
+function sgdF64(param: Float64Array, grad: Float64Array, a: SGDArgs): void {
   const lr = a.lr, wd = a.weightDecay, mom = a.momentum, keep = a.keep, sign = a.sign;
   const buf = a.buf as Float64Array | null, first = a.first, nesterov = a.nesterov;
   for (let i = 0, n = param.length; i < n; i++) {
@@ -69,25 +60,14 @@ export function sgdF64(param: Float64Array, grad: Float64Array, a: SGDArgs): voi
   }
 }
 
-export interface AdamArgs {
-  beta1: number;
-  beta2: number;
-  /** lr / (1 - beta1^step) */
-  stepSize: number;
-  /** sqrt(1 - beta2^step) */
-  bc2Sqrt: number;
-  eps: number;
-  /** L2 weight decay added to the gradient (Adam), 0 for AdamW */
-  weightDecay: number;
-  /** 1 - lr·weightDecay for AdamW, 1 for Adam */
-  shrink: number;
-  sign: number;
+/** The step's arguments with the state buffers. */
+interface AdamArgs extends AdamStepArgs {
   m: Float32Array | Float64Array;
   v: Float32Array | Float64Array;
   vmax: Float32Array | Float64Array | null;
 }
 
-export function adamF32(param: Float32Array, grad: Float32Array, a: AdamArgs): void {
+function adamF32(param: Float32Array, grad: Float32Array, a: AdamArgs): void {
   if (a.vmax === null && a.sign === 1 && wasmAdamStepPrecomputedF32(param, grad, a.m as Float32Array, a.v as Float32Array, {
     oneMinusBeta1: 1 - a.beta1, beta2: a.beta2, oneMinusBeta2: 1 - a.beta2, eps: a.eps, weightDecay: a.weightDecay,
     shrink: a.shrink, stepSize: a.stepSize, bc2Sqrt: a.bc2Sqrt,
@@ -113,7 +93,7 @@ export function adamF32(param: Float32Array, grad: Float32Array, a: AdamArgs): v
   }
 }
 
-export function adamF64(param: Float64Array, grad: Float64Array, a: AdamArgs): void {
+function adamF64(param: Float64Array, grad: Float64Array, a: AdamArgs): void {
   const b1 = a.beta1, b2 = a.beta2, c1 = 1 - a.beta1, c2 = 1 - a.beta2;
   const stepSize = a.stepSize, bc2Sqrt = a.bc2Sqrt, eps = a.eps, wd = a.weightDecay, shrink = a.shrink;
   const sign = a.sign, m = a.m as Float64Array, v = a.v as Float64Array, vmax = a.vmax as Float64Array | null;
@@ -132,4 +112,18 @@ export function adamF64(param: Float64Array, grad: Float64Array, a: AdamArgs): v
     const denom = Math.sqrt(second) / bc2Sqrt + eps;
     param[i] = p - (stepSize * mi) / denom;
   }
+}
+
+/** The CPU backend's sgdStep: one loop per dtype. */
+export function sgdStep(param: Storage, grad: Storage, buf: Storage | null, args: SgdStepArgs): void {
+  const a: SGDArgs = { ...args, buf: buf as Float32Array | Float64Array | null };
+  if (param instanceof Float32Array) sgdF32(param, grad as Float32Array, a);
+  else sgdF64(param as Float64Array, grad as Float64Array, a);
+}
+
+/** The CPU backend's adamStep: the wasm kernel for float32 where it applies, else one loop per dtype. */
+export function adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, vmax: Storage | null, args: AdamStepArgs): void {
+  const a: AdamArgs = { ...args, m: m as Float32Array | Float64Array, v: v as Float32Array | Float64Array, vmax: vmax as Float32Array | Float64Array | null };
+  if (param instanceof Float32Array) adamF32(param, grad as Float32Array, a);
+  else adamF64(param as Float64Array, grad as Float64Array, a);
 }

@@ -1,0 +1,163 @@
+// Issue 12: student code runs as typed in PyTorch's spelling. One test per item, each using the student's line
+// (the lines themselves live in test/types/spelling.ts, which tslab's TypeScript also compiles: api-types.test.ts).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { torch, d2l, transforms, iter, next, len } from "../kernel-lib/src/index";
+import * as spelling from "./types/spelling";
+
+describe("issue 12: PyTorch spellings", () => {
+  it("(1) forward may return a tuple [logits, probas]; (3) modules and losses are callable, same as forward", () => {
+    const r = spelling.callableModules();
+    expect(r.logits.shape).toEqual([5, 2]);
+    expect(r.probas.sum(1).tolist()).toEqual([1, 1, 1, 1, 1].map((v) => expect.closeTo(v, 6)));
+    expect(r.viaForward.tolist()).toEqual(r.logits.tolist());
+    expect(r.loss.shape).toEqual([]);
+    expect(r.name).toBe("mlp");
+    expect(r.y.shape).toEqual([5, 2]);
+    expect(r.predicted.shape).toEqual([5]);
+    // still a Module in every way
+    expect(r.model).toBeInstanceOf(torch.nn.Module);
+    expect(r.model.namedParameters().map(([n]) => n)).toEqual(["linear1.weight", "linear1.bias", "linearOut.weight", "linearOut.bias"]);
+    expect(Object.keys(r.model)).toEqual(["training", "linear1", "linearOut", "name"]);
+    expect(String(r.model)).toContain("MultilayerPerceptron(\n  (linear1): Linear(in_features=4, out_features=3, bias=True)");
+  });
+
+  it("(3) a module field called name or length is an ordinary field", () => {
+    class Named extends torch.nn.Module {
+      name: string;
+      length = 3;
+      constructor() {
+        super();
+        this.name = "encoder";
+      }
+      override forward(x: torch.Tensor): torch.Tensor {
+        return x;
+      }
+    }
+    const m = new Named();
+    expect([m.name, m.length]).toEqual(["encoder", 3]);
+    m.name = "decoder";
+    expect(m.name).toBe("decoder");
+  });
+
+  it("(2) t[i] is a tensor row (negative from the end), t[i] = v writes it, out of range is a clear error; ds[i] indexes", () => {
+    const r = spelling.indexing();
+    expect(r.row.tolist()).toEqual([4, 5, 6, 7]);
+    expect(r.last.tolist()).toEqual([8, 9, 10, 11]);
+    expect(r.element.item()).toBe(11);
+    expect(r.t.tolist()).toEqual([[-1, -1, -1, -1], [4, 5, 6, 7], [8, 9, 10, 11]]);
+    expect(r.features.tolist()).toEqual([0, 1]);
+    expect((r.label as torch.Tensor).item()).toBe(7);
+    expect((r.lastSample[0] as torch.Tensor).tolist()).toEqual([4, 5]);
+    const t = torch.zeros([2, 3]);
+    expect(() => t[2]).toThrow(/Tensor\[index\]: index 2 is out of bounds for dimension 0 with size 2/);
+    expect(() => t[-3]).toThrow(/index -3 is out of bounds/);
+    expect(() => torch.tensor(1)[0]).toThrow(/invalid index of a 0-d tensor/);
+    t[1] = torch.tensor([1, 2, 3]);
+    expect(t.tolist()).toEqual([[0, 0, 0], [1, 2, 3]]);
+    expect(() => (t[0] = torch.ones([2]))).toThrow(/cannot be written into row 0 of shape \[3\]/);
+    const ds = new torch.utils.data.TensorDataset(torch.zeros([2, 1]));
+    expect(() => ds[5]).toThrow(/TensorDataset\[index\]: index 5 is out of range for a dataset of 2 samples/);
+    // other properties are untouched by the indexing machinery
+    expect((t as unknown as { then?: unknown }).then).toBeUndefined();
+    expect(Object.keys(t)).not.toContain("0");
+  });
+
+  it("(2) gradients flow through t[i]", () => {
+    const w = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    w[1].mul(2).sum().backward();
+    expect(w.grad!.tolist()).toEqual([[0, 0], [2, 2]]);
+    expect(() => (w[0] = torch.tensor(0))).toThrow(/leaf tensor that requires grad/);
+  });
+});
+
+describe("issue 12 (11): arange follows PyTorch's formula", () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "ops.json"), "utf8")) as {
+    cases: { name: string; outputs: { data: number[] }[] }[];
+  };
+  const cases = fixture.cases.filter((c) => /^arange \S+ \S+ \S+ float(32|64)$/.test(c.name));
+  it("has the generated cases", () => expect(cases.length).toBeGreaterThanOrEqual(14));
+  for (const c of cases) {
+    it(`${c.name}: every value bit-identical to PyTorch's`, () => {
+      const [, a, b, step, dtype] = c.name.split(" ");
+      const x = torch.arange(Number(a), Number(b), Number(step), { dtype: dtype as torch.DType });
+      const expected = dtype === "float32" ? Float32Array.from(c.outputs[0].data) : Float64Array.from(c.outputs[0].data);
+      expect(Array.from(x.dataSync())).toEqual(Array.from(expected));
+    });
+  }
+  it("torch.arange(-8.0, 8.0, 0.1): 160 values, x[80] is PyTorch's 4.44e-16, not 0", () => {
+    const x = torch.arange(-8.0, 8.0, 0.1);
+    expect(x.shape).toEqual([160]);
+    expect(x[80].item()).toBe(Math.fround(2 ** -51));
+  });
+});
+
+describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, Animator, builtins", () => {
+  it("(4) nn, F, optim, utils, datasets, transforms come from kernel-lib; (5) keyword options and positional forms agree", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.p1.tolist()).toEqual(r.p2.tolist());
+    expect(r.values.tolist()).toEqual(r.v2.tolist());
+    expect(r.indices.tolist()).toEqual(r.a1.tolist());
+    expect(r.s0.shape).toEqual([3]);
+    expect(r.s1.shape).toEqual([6, 1]);
+    expect(r.m1.shape).toEqual([6, 1]);
+    expect(r.sgd.paramGroups[0].lr).toBe(0.01);
+    expect(r.sgdMomentum.paramGroups[0].momentum).toBe(0.9);
+    expect(r.adam.paramGroups[0].lr).toBe(1e-3);
+    expect(r.adam.paramGroups[0].betas).toEqual([0.9, 0.999]);
+    expect(r.loader.batchSize).toBe(4);
+    expect(r.loader.shuffle).toBe(true);
+    expect(r.batches).toBe(2 + 3);
+    expect(() => r.x.sum({ dims: 0 } as never)).toThrow(/sum: unknown option "dims"/);
+    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: dim is required/);
+  });
+
+  it("(6) for (const row of t) walks the first dim; len(t), len(ds), len(loader); iter/next", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.rows).toEqual([4, 4, 4, 4, 4, 4]);
+    expect(r.lengths).toEqual([6, 6, 2, 3]);
+    const it = iter(r.loader);
+    const [X, y] = next(it);
+    expect(X.shape).toEqual([4, 4]);
+    expect(y.dtype).toBe("int32");
+    next(it);
+    expect(next(it, null)).toBeNull();
+    expect(() => next(it)).toThrow(/StopIteration/);
+    expect(() => [...torch.tensor(3)]).toThrow(/iteration over a 0-d tensor/);
+    expect(() => len(torch.tensor(3))).toThrow(/len\(\) of a 0-d tensor/);
+  });
+
+  it("(7) device strings: cpu works, cuda:0 says there is no CUDA and what there is", () => {
+    const r = spelling.keywordsAndNamespaces();
+    expect(r.onCpu.device).toBe("cpu");
+    expect(r.netOnCpu).toBeInstanceOf(torch.nn.Module);
+    expect(() => r.x.to("cuda:0")).toThrow(/to: "cuda:0" is not available here: there is no CUDA .*runs on "cpu"/);
+    expect(() => new torch.nn.Linear(2, 2).to("cuda")).toThrow(/Linear.to: "cuda" is not available here/);
+    const device = torch.cuda.isAvailable() ? "cuda:0" : "cpu";
+    expect(torch.ones([2]).to(device).device).toBe("cpu");
+  });
+
+  it("(9) Animator with xlim [1, 1] (one epoch) warns like matplotlib and draws", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const animator = new d2l.Animator({ xlabel: "epoch", xlim: [1, 1], legend: ["train loss"] });
+      animator.add(1, [0.5]);
+      expect(animator.summary()).toContain("train loss");
+      expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/identical low and high xlims.*automatically expanding/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("(10) transforms.ToTensor(): a uint8 [H,W] image becomes float [1,H,W] / 255; dataset images pass through", () => {
+    const toTensor = transforms.ToTensor();
+    const img = torch.tensor([[0, 255], [51, 102]], { dtype: "uint8" });
+    expect(toTensor(img).shape).toEqual([1, 2, 2]);
+    expect(toTensor(img).tolist()).toEqual([[[0, 1], [0.2, 0.4]]].map((r) => r.map((c) => c.map((v) => expect.closeTo(v, 6)))));
+    const already = torch.rand([1, 28, 28]);
+    expect(toTensor(already)).toBe(already);
+    const norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [0.5])]);
+    expect(norm(img).tolist()).toEqual([[[-1, 1], [-0.6, -0.2]]].map((r) => r.map((c) => c.map((v) => expect.closeTo(v, 6)))));
+  });
+});
