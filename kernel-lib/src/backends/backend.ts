@@ -67,6 +67,12 @@ export interface MatmulPlan {
  */
 export interface Backend<S = Storage> {
   readonly device: "cpu" | "webgpu";
+  /**
+   * True where storage must be released explicitly (GPU buffers): tensors then register their storage so that
+   * `free` is called once the last tensor holding it is garbage collected, or at `Tensor.dispose()`
+   * (tensor/lifetime.ts). Absent or false: the garbage collector reclaims storage itself (the CPU).
+   */
+  readonly managesMemory?: boolean;
 
   /** New zero-filled storage of `length` elements. */
   alloc(dtype: DType, length: number): S;
@@ -77,7 +83,7 @@ export interface Backend<S = Storage> {
   read(s: S): Promise<TypedArray>;
   /** Writes host values into s from element `offset` on (converted to s's dtype). */
   write(s: S, offset: number, data: TypedArray | readonly number[]): void;
-  /** Releases device memory (a no-op on the CPU, where the garbage collector does it). */
+  /** Releases device memory (a no-op on the CPU, where the garbage collector does it); s is not used again. */
   free(s: S): void;
 
   fill(out: S, value: number): void;

@@ -1,5 +1,6 @@
 import { getBackend } from "../backends/registry";
 import type { Storage } from "../backends/backend";
+import { holdStorage, releaseStorage } from "./lifetime";
 import { DType, TypedArray, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
@@ -191,6 +192,7 @@ export class Tensor {
     this.dtype = dtype;
     this.device = device;
     this._version = { v: 0 };
+    holdStorage(this, data, getBackend(device));
   }
 
   /** A CPU tensor of host data (the CPU backend takes the array itself as its storage, without a copy). */
@@ -221,6 +223,14 @@ export class Tensor {
   /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
   dataAsync(): Promise<TypedArray> {
     return getBackend(this.device).read(this._data);
+  }
+  /**
+   * Releases this tensor's storage now instead of when the garbage collector collects it (tfjs's
+   * `dispose`). It matters on backends that manage device memory; on the CPU the storage is a garbage
+   * collected TypedArray and nothing happens. Do not use the tensor, or any view sharing its storage, after.
+   */
+  dispose(): void {
+    releaseStorage(this, this._data, getBackend(this.device));
   }
   /**
    * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph
