@@ -118,9 +118,12 @@ describe("nn.init (statistics: the generator differs from PyTorch's, the distrib
 
   it("initialises parameters in place without recording a graph, and explains bad tensors", () => {
     const layer = new nn.Linear(3, 2);
-    const storage = layer.weight.dataSync();
+    // in place: a tensor sharing the weight's storage (.data) sees the new values, on every backend
+    const alias = layer.weight.data;
+    const before = layer.weight.tolist();
     init.normal_(layer.weight, 0, 0.01);
-    expect(layer.weight.dataSync()).toBe(storage);
+    expect(layer.weight.tolist()).not.toEqual(before);
+    expect(alias.tolist()).toEqual(layer.weight.tolist());
     expect(layer.weight.isLeaf).toBe(true);
     expect(layer.weight.requiresGrad).toBe(true);
     expect(() => init.xavierUniform_(empty(5))).toThrow(/fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions \(shape \[5\]\)/);

@@ -149,7 +149,9 @@ describe("Module behaviour", () => {
     const p = new nn.Parameter(data);
     expect(p.requiresGrad).toBe(true);
     expect(p.isLeaf).toBe(true);
-    expect(p.dataSync()).toBe(data.dataSync());
+    // shares the wrapped storage: an in-place write through the parameter shows in the wrapped tensor
+    p.data.fill_(7);
+    expect(data.tolist()).toEqual([7, 7, 7]);
     expect(new nn.Parameter(data, false).requiresGrad).toBe(false);
     expect(p.toString()).toMatch(/^Parameter containing:\ntensor\(/);
   });

@@ -3,6 +3,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { getBackend, registerBackend } from "../kernel-lib/src/backends/registry";
 import type { Backend } from "../kernel-lib/src/backends/backend";
+import { cpuBackend } from "../kernel-lib/src/backends/cpu/index";
 import { Tensor } from "../kernel-lib/src/tensor/tensor";
 import * as nn from "../kernel-lib/src/nn/index";
 import * as optim from "../kernel-lib/src/optim/index";
@@ -94,6 +95,6 @@ describe("storage lifetimes on a memory-managing backend", () => {
 
 describe("the CPU backend", () => {
   it("leaves storage to the garbage collector: it does not declare managed memory", () => {
-    expect(previous.managesMemory ?? false).toBe(false);
+    expect(cpuBackend.managesMemory ?? false).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { torch } from "../../kernel-lib/src/index";
-import type { Tensor } from "../../kernel-lib/src/tensor/tensor";
+import { Tensor } from "../../kernel-lib/src/tensor/tensor";
 
 export interface GradcheckOptions {
   eps?: number;
@@ -29,18 +29,21 @@ export function gradcheck(name: string, fn: (...xs: Tensor[]) => Tensor, inputs:
   const probe = fn(...inputs);
   torch.manualSeed(1234);
   const weights = torch.rand(probe.shape, { dtype: "float64" }).add(0.5);
-  const scalar = (): number => torch.noGrad(() => fn(...inputs).mul(weights).sum().item());
+  // each perturbed input is a new tensor built from a host copy (never a write into the storage dataSync
+  // returned, which on a backend other than the CPU is a copy)
+  const scalar = (xs: Tensor[]): number => torch.noGrad(() => fn(...xs).mul(weights).sum().item());
   probe.mul(weights).sum().backward();
   inputs.forEach((x, k) => {
-    const data = x.dataSync();
+    const data = Float64Array.from(x.dataSync());
     const analytic = x.grad ? x.grad.dataSync() : new Float64Array(data.length);
+    const perturbed = (i: number, delta: number): Tensor[] => {
+      const moved = Float64Array.from(data);
+      moved[i] += delta;
+      return inputs.map((y, j) => (j === k ? Tensor.fromTypedArray(moved, x.shape, "float64") : y));
+    };
     for (let i = 0; i < data.length; i++) {
-      const orig = data[i];
-      data[i] = orig + eps;
-      const fPlus = scalar();
-      data[i] = orig - eps;
-      const fMinus = scalar();
-      data[i] = orig;
+      const fPlus = scalar(perturbed(i, eps));
+      const fMinus = scalar(perturbed(i, -eps));
       const numeric = (fPlus - fMinus) / (2 * eps);
       const ok = Math.abs(numeric - analytic[i]) <= atol + rtol * Math.abs(numeric);
       if (!ok) {
