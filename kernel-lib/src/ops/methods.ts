@@ -305,6 +305,15 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   _addInPlaceRaw(g: Tensor): void {
     ip.addRaw(this, g);
   },
+  round(): Tensor {
+    return un.round(this);
+  },
+  floor(): Tensor {
+    return un.floor(this);
+  },
+  ceil(): Tensor {
+    return un.ceil(this);
+  },
   [Symbol.iterator](): IterableIterator<Tensor> {
     return item.rows(this);
   },
