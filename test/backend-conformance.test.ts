@@ -6,14 +6,16 @@ import { DType, TypedArray, allocate } from "../kernel-lib/src/tensor/dtype";
 import { Generator } from "../kernel-lib/src/tensor/random";
 import { broadcastShapes, broadcastStrides, numelOf } from "../kernel-lib/src/tensor/shape";
 import "../kernel-lib/src/index";
+import { arrayBackend } from "./helpers/array-backend";
 
 /**
  * Every Backend method against a naive reference written here (plain loops over index arithmetic, float64
  * math), for every registered backend: the suite only moves data in and out with upload/readSync/read, so it
- * runs unchanged on any backend. Optional fused methods are checked where a backend has them.
+ * runs unchanged on any backend. Optional fused methods are checked where a backend has them. The test-only
+ * array backend (storage not a TypedArray, test/helpers/array-backend.ts) is checked beside the registered ones.
  */
 
-const backends = listBackends();
+const backends: [string, Backend][] = [...listBackends().map((b): [string, Backend] => [b.device, b]), ["array (test-only)", arrayBackend]];
 
 // ---- helpers ---------------------------------------------------------------------------------------------
 function host(dtype: DType, values: ArrayLike<number>): TypedArray {
@@ -102,17 +104,21 @@ const PARAMS: Record<string, [number, number]> = {
   hardtanh: [-1, 1], hardtanhGrad: [-1, 1], clamp: [-0.75, 1.5], clampGrad: [-0.75, 1.5], addScalar: [2.5, 0], powGradBase: [3, 0],
 };
 
-for (const be of backends) {
-  describe(`backend conformance: ${be.device}`, () => {
-    it("upload, readSync, read and free round-trip every dtype; alloc has the length asked for; fill sets every element", async () => {
+for (const [label, be] of backends) {
+  describe(`backend conformance: ${label}`, () => {
+    it("upload, readSync, read and free round-trip every dtype; alloc gives zeros of the length asked for; fill and write set elements", async () => {
       for (const dtype of ["float32", "float64", "int32", "uint8", "bool"] as DType[]) {
         const v = dtype === "bool" ? [1, 0, 1] : [1, 2, 250];
         const s = up(be, dtype, v);
         expect(down(be, s), dtype).toEqual(v);
         expect(Array.from(await be.read(s)), dtype).toEqual(v);
         const a = be.alloc(dtype, 5);
+        expect(down(be, a), `${dtype}: alloc gives zeros`).toEqual([0, 0, 0, 0, 0]);
         be.fill(a, 1);
         expect(down(be, a), dtype).toEqual([1, 1, 1, 1, 1]);
+        be.write(a, 3, [0, 1]);
+        be.write(a, 0, host(dtype, [0]));
+        expect(down(be, a), `${dtype}: write`).toEqual([0, 1, 1, 0, 1]);
         be.free(a);
         be.free(s);
       }
@@ -388,5 +394,5 @@ for (const be of backends) {
 }
 
 it("at least the CPU backend is registered", () => {
-  expect(backends.map((b) => b.device)).toContain("cpu");
+  expect(listBackends().map((b) => b.device)).toContain("cpu");
 });

@@ -54,12 +54,15 @@ export interface MatmulPlan {
 export interface Backend {
   readonly device: "cpu" | "webgpu";
 
+  /** New zero-filled storage of `length` elements. */
   alloc(dtype: DType, length: number): Storage;
   /** Takes host data onto the device (the CPU backend keeps the array itself). */
   upload(data: TypedArray): Storage;
   /** Host copy of the storage; a GPU backend blocks here, so prefer `read`. */
   readSync(s: Storage): TypedArray;
   read(s: Storage): Promise<TypedArray>;
+  /** Writes host values into s from element `offset` on (converted to s's dtype). */
+  write(s: Storage, offset: number, data: TypedArray | readonly number[]): void;
   /** Releases device memory (a no-op on the CPU, where the garbage collector does it). */
   free(s: Storage): void;
 

@@ -6,7 +6,9 @@ import { isFloating } from "../tensor/dtype";
 import { defaultGenerator } from "../tensor/random";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
+import { getBackend } from "../backends/registry";
 import { alloc } from "../ops/core";
+import { kernel } from "../ops/defs/index";
 import { add, mul } from "../ops/elementwise";
 import { matmulND } from "../ops/matmul";
 import { fusedLinear } from "../ops/linear";
@@ -83,16 +85,22 @@ export const oneHot = loss.oneHot;
  * dropout(x, p = 0.5, training = true): zeroes each element with probability p and scales the rest by
  * 1/(1-p); the identity when not training. The mask comes from the seeded generator.
  */
+/** u < keep ? scale : 0 for a uniform draw u (p0 = keep, p1 = scale) */
+const DROPOUT_MASK = kernel("dropoutMask", ["u"], "(u < p0 ? p1 : 0)");
+
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(typeof p === "number" && p >= 0 && p <= 1)) throw new Error(`dropout: probability p must be between 0 and 1, got ${p}`);
   if (!training || p === 0) return x;
   if (!isFloating(x.dtype)) throw new Error(`dropout: needs a floating-point input, got ${x.dtype}`);
   const mask = alloc(x.shape, x.dtype, x.device);
   if (p < 1) {
-    const m = mask._data;
+    // on the backend: float64 uniform draws (the generator's exact values), then keep-or-zero into the mask
+    const be = getBackend(x.device);
+    const draws = be.alloc("float64", x.numel());
+    be.uniform(draws, 0, 1, defaultGenerator);
     const keep = 1 - p;
-    const scale = 1 / keep;
-    for (let i = 0; i < m.length; i++) m[i] = defaultGenerator.uniform() < keep ? scale : 0;
+    be.unary(DROPOUT_MASK, draws, mask._data, keep, 1 / keep);
+    be.free(draws);
   }
   return mul(x, mask);
 }

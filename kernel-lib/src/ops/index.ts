@@ -10,22 +10,21 @@ export function checkIndex(op: string, index: Tensor, size: number, what: string
   if (index.dtype !== "int32" && index.dtype !== "uint8") {
     throw new Error(`${op}: index must be an int32 tensor, got ${index.dtype}; convert it with index.int() or create it with { dtype: "int32" } (torch.arange(n) is float32 unless given { dtype: "int32" })`);
   }
-  const data = backendOf(index).readSync(index._data);
-  let wrapped: Tensor | null = null;
+  // one read of the indices for the range check; negatives are wrapped on the host and uploaded once
+  const be = backendOf(index);
+  const data = be.readSync(index._data);
+  let wrapped: Int32Array | null = null;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v < -size || v >= size) {
       throw new Error(`${op}: index ${v} is out of range for ${what} of size ${size}`);
     }
     if (v < 0) {
-      if (!wrapped) {
-        wrapped = alloc(index.shape, "int32", index.device);
-        backendOf(index).copy(index._data, 0, wrapped._data, 0, data.length);
-      }
-      wrapped._data[i] = v + size;
+      if (!wrapped) wrapped = Int32Array.from(data);
+      wrapped[i] = v + size;
     }
   }
-  return wrapped ?? index;
+  return wrapped ? new Tensor(be.upload(wrapped), index.shape, "int32", index.device) : index;
 }
 
 /** x.indexSelect(dim, index): the slices of x at `index` (1-D int32) along dim. */
@@ -80,7 +79,8 @@ export function advancedIndex(x: Tensor, indices: readonly (Tensor | number[])[]
   if (!Array.isArray(indices) || indices.length === 0 || indices.length > x.dim()) {
     throw new Error(`index: give between 1 and ${x.dim()} index tensors for a tensor of shape ${formatShape(x.shape)}`);
   }
-  const idx = indices.map((t) => (t instanceof Tensor ? t : new Tensor(Int32Array.from(t), [t.length], "int32", x.device)));
+  const be = backendOf(x);
+  const idx = indices.map((t) => (t instanceof Tensor ? t : new Tensor(be.upload(Int32Array.from(t)), [t.length], "int32", x.device)));
   let shape = idx[0].shape;
   for (const t of idx) {
     if (!sameShape(t.shape, shape)) {
@@ -94,15 +94,15 @@ export function advancedIndex(x: Tensor, indices: readonly (Tensor | number[])[]
   // flat row index into x viewed as [prod(leading dims), rest]
   const lead = x.shape.slice(0, idx.length);
   const rest = x.shape.slice(idx.length);
-  const flat = alloc([n], "int32", x.device);
+  // the offsets are computed on the host from one read of each index tensor, then uploaded once
+  const hostIdx = checked.map((t) => backendOf(t).readSync(t._data));
+  const offsets = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let off = 0;
-    for (let k = 0; k < checked.length; k++) {
-      const t = checked[k];
-      off = off * lead[k] + t._data[t.numel() === 1 ? 0 : i];
-    }
-    flat._data[i] = off;
+    for (let k = 0; k < checked.length; k++) off = off * lead[k] + hostIdx[k][checked[k].numel() === 1 ? 0 : i];
+    offsets[i] = off;
   }
+  const flat = new Tensor(be.upload(offsets), [n], "int32", x.device);
   const rows = reshape(x, [numelOf(lead), ...rest]);
   const picked = indexSelect(rows, 0, flat);
   return reshape(picked, [...shape, ...rest]);
@@ -116,5 +116,5 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const m = backendOf(mask).readSync(mask._data);
   const picks: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i]) picks.push(i);
-  return indexSelect(reshape(x, [x.numel()]), 0, new Tensor(Int32Array.from(picks), [picks.length], "int32", x.device));
+  return indexSelect(reshape(x, [x.numel()]), 0, new Tensor(backendOf(x).upload(Int32Array.from(picks)), [picks.length], "int32", x.device));
 }

@@ -213,12 +213,13 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     classes = 0;
     for (let i = 0; i < data.length; i++) classes = Math.max(classes, data[i] + 1);
   }
-  const out = alloc([...labels.shape, classes], "int32", labels.device);
+  // built on the host from the one read above, uploaded once
+  const host = new Int32Array(data.length * classes);
   for (let i = 0; i < data.length; i++) {
     if (data[i] < 0 || data[i] >= classes) throw new Error(`oneHot: label ${data[i]} is out of range for ${classes} classes`);
-    out._data[i * classes + data[i]] = 1;
+    host[i * classes + data[i]] = 1;
   }
-  return out;
+  return new Tensor(backendOf(labels).upload(host), [...labels.shape, classes], "int32", labels.device);
 }
 
 

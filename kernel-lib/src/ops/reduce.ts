@@ -1,6 +1,6 @@
 import type { ReduceOp } from "../backends/backend";
 import { record } from "../tensor/autograd";
-import { DType, isFloating } from "../tensor/dtype";
+import { DType, allocate, isFloating } from "../tensor/dtype";
 import { formatShape, normDim, numelOf } from "../tensor/shape";
 import { Tensor, ValuesIndices } from "../tensor/tensor-class";
 import { UNARY } from "./defs/index";
@@ -84,26 +84,28 @@ export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   // d prod / d x_i = prod / x_i (inputs with zeros need the product of the others: computed directly)
   return record(out, "ProdBackward", [x], (g) => {
     const n = x.numel();
-    const xs = x._data;
-    const gx = alloc(x.shape, g.dtype, x.device);
+    // computed on the host (rare, small): one read of x and of g, one upload of the result
+    const be = backendOf(x);
+    const xs = be.readSync(x._data);
+    const gx = allocate(g.dtype, n);
     const outer = numelOf(x.shape.slice(0, dims[0] ?? 0));
     const size = numelOf(dims.map((d) => x.shape[d]));
     if (dims.length > 0 && !dims.every((d, i) => i === 0 || d === dims[i - 1] + 1)) {
       throw new Error(`prod: backward over non-adjacent dims is not supported`);
     }
     const inner = n / Math.max(outer * size, 1);
-    const gk = expand(reshape(g, keptShape(x.shape, dims)), x.shape)._data;
+    const gk = expand(reshape(g, keptShape(x.shape, dims)), x.shape).dataSync();
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         for (let s = 0; s < size; s++) {
           let p = 1;
           for (let t = 0; t < size; t++) if (t !== s) p *= xs[(o * size + t) * inner + i];
           const at = (o * size + s) * inner + i;
-          gx._data[at] = gk[at] * p;
+          gx[at] = gk[at] * p;
         }
       }
     }
-    return [gx];
+    return [new Tensor(be.upload(gx), x.shape, g.dtype, x.device)];
   });
 }
 

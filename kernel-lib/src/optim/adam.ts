@@ -1,5 +1,6 @@
 import type { AdamStepArgs, Backend, Storage } from "../backends/backend";
 import type { DType } from "../tensor/dtype";
+import { composedAdamStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface AdamOptions {
@@ -39,7 +40,7 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
 
   protected updateGroup(group: ParamGroup<AdamHyper>): void {
     for (const p of group.params) {
-      const a = this.arrays(p, "adamStep");
+      const a = this.arrays(p);
       if (!a) continue;
       let s = this.state.get(p);
       const n = p.numel();
@@ -59,7 +60,9 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
         shrink: this.decoupled ? 1 - group.lr * group.weightDecay : 1,
         sign: group.maximize ? -1 : 1,
       };
-      a.backend.adamStep!(a.param, a.grad, s.expAvg as Storage, s.expAvgSq as Storage, s.maxExpAvgSq as Storage | null, args);
+      const [m, v, vmax] = [s.expAvg as Storage, s.expAvgSq as Storage, s.maxExpAvgSq as Storage | null];
+      if (a.backend.adamStep) a.backend.adamStep(a.param, a.grad, m, v, vmax, args);
+      else composedAdamStep(a.backend, p.dtype, n, a.param, a.grad, m, v, vmax, args);
     }
   }
 }

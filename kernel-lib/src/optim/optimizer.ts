@@ -158,15 +158,12 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
     return s;
   }
 
-  /**
-   * The backend, the storage to update and the gradient to read for `p`, or null when p has no gradient yet.
-   * `fused` names the backend's step method the optimizer needs.
-   */
-  protected arrays(p: Tensor, fused: "sgdStep" | "adamStep"): { backend: Backend; param: Storage; grad: Storage } | null {
+  /** The backend, the storage to update and the gradient to read for `p`, or null when p has no gradient yet. */
+  protected arrays(p: Tensor): { backend: Backend; param: Storage; grad: Storage } | null {
     const g = p.grad;
     if (g === null) return null;
     const backend = getBackend(p.device);
-    if (!backend[fused]) throw new Error(`${this.name}.step: parameters on ${p.device} are not supported yet; move the model to "cpu"`);
+    if (g.device !== p.device) throw new Error(`${this.name}.step: a parameter on ${p.device} has its gradient on ${g.device}; they must be on one device`);
     if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i]) || g.dtype !== p.dtype) {
       throw new Error(
         `${this.name}.step: a parameter ${p.dtype} ${formatShape(p.shape)} has a gradient ${g.dtype} ${formatShape(g.shape)}; they must match`,

@@ -1,4 +1,5 @@
 import type { SgdStepArgs, Storage } from "../backends/backend";
+import { composedSgdStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
 
 export interface SGDOptions {
@@ -46,7 +47,7 @@ export class SGD extends Optimizer<SGDHyper, { momentumBuffer: Storage }> {
 
   protected updateGroup(group: ParamGroup<SGDHyper>): void {
     for (const p of group.params) {
-      const a = this.arrays(p, "sgdStep");
+      const a = this.arrays(p);
       if (!a) continue;
       let buf: Storage | null = null;
       let first = false;
@@ -63,7 +64,8 @@ export class SGD extends Optimizer<SGDHyper, { momentumBuffer: Storage }> {
         lr: group.lr, weightDecay: group.weightDecay, momentum: group.momentum, keep: 1 - group.dampening,
         nesterov: group.nesterov, sign: group.maximize ? -1 : 1, first,
       };
-      a.backend.sgdStep!(a.param, a.grad, buf, args);
+      if (a.backend.sgdStep) a.backend.sgdStep(a.param, a.grad, buf, args);
+      else composedSgdStep(a.backend, p.dtype, p.numel(), a.param, a.grad, buf, args);
     }
   }
 }

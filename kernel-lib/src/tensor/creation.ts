@@ -1,5 +1,6 @@
 import { getBackend } from "../backends/registry";
-import { DType, TypedArray, assertDType, dtypeOfArray, isFloating } from "./dtype";
+import type { Backend, Storage } from "../backends/backend";
+import { DType, TypedArray, allocate, assertDType, dtypeOfArray, isFloating } from "./dtype";
 import { defaultGenerator, fillPermutation } from "./random";
 import { fma } from "./fma";
 import { checkShape, formatShape, numelOf } from "./shape";
@@ -54,10 +55,25 @@ function dtypeOf(op: string, options: TensorOptions, fallback: DType): DType {
   return options.dtype === undefined ? fallback : assertDType(op, options.dtype);
 }
 
-function make(op: string, shape: number[], options: TensorOptions, fallback: DType, fillWith?: (data: TypedArray) => void): Tensor {
+/**
+ * A new CPU tensor of `shape`: zeros, or filled on the backend by `fill` (fill, random draws), or built on the
+ * host by `build` and uploaded once (arange, eye, randperm ...).
+ */
+function make(
+  op: string, shape: number[], options: TensorOptions, fallback: DType,
+  fill?: { onBackend: (be: Backend, data: Storage) => void } | { onHost: (data: TypedArray) => void },
+): Tensor {
   const dtype = dtypeOf(op, options, fallback);
-  const data = getBackend("cpu").alloc(dtype, numelOf(shape));
-  if (fillWith) fillWith(data);
+  const be = getBackend("cpu");
+  let data: Storage;
+  if (fill && "onHost" in fill) {
+    const host = allocate(dtype, numelOf(shape));
+    fill.onHost(host);
+    data = be.upload(host);
+  } else {
+    data = be.alloc(dtype, numelOf(shape));
+    if (fill) fill.onBackend(be, data);
+  }
   return finish(op, new Tensor(data, shape, dtype), options);
 }
 
@@ -72,9 +88,9 @@ export function tensor(data: TensorData | Tensor, options: TensorOptions = {}): 
   if (ArrayBuffer.isView(data)) {
     const arr = data as TypedArray;
     const dtype = dtypeOf("tensor", options, dtypeOfArray(arr));
-    const out = getBackend("cpu").alloc(dtype, arr.length);
-    for (let i = 0; i < arr.length; i++) out[i] = arr[i];
-    return finish("tensor", new Tensor(out, [arr.length], dtype), options);
+    const host = allocate(dtype, arr.length);
+    for (let i = 0; i < arr.length; i++) host[i] = arr[i];
+    return finish("tensor", new Tensor(getBackend("cpu").upload(host), [arr.length], dtype), options);
   }
   const shape: number[] = [];
   let probe: unknown = data;
@@ -103,9 +119,9 @@ export function tensor(data: TensorData | Tensor, options: TensorOptions = {}): 
   };
   walk(data, 0, "");
   const dtype = dtypeOf("tensor", options, sawBool ? "bool" : "float32");
-  const out = getBackend("cpu").alloc(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = flat[i];
-  return finish("tensor", new Tensor(out, shape, dtype), options);
+  const host = allocate(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) host[i] = flat[i];
+  return finish("tensor", new Tensor(getBackend("cpu").upload(host), shape, dtype), options);
 }
 
 export function zeros(...args: ShapeAndOptions): Tensor {
@@ -115,7 +131,7 @@ export function zeros(...args: ShapeAndOptions): Tensor {
 
 export function ones(...args: ShapeAndOptions): Tensor {
   const { shape, options } = splitArgs("ones", args);
-  return make("ones", shape, options, "float32", (d) => d.fill(1));
+  return make("ones", shape, options, "float32", { onBackend: (be, d) => be.fill(d, 1) });
 }
 
 export function empty(...args: ShapeAndOptions): Tensor {
@@ -127,7 +143,7 @@ export function full(shape: ShapeArg, value: number, options: TensorOptions = {}
   const s = checkShape("full", typeof shape === "number" ? [shape] : [...shape]);
   if (typeof value !== "number" && typeof value !== "boolean") throw new Error(`full: fill value must be a number, got ${typeof value}`);
   const fallback: DType = typeof value === "boolean" ? "bool" : "float32";
-  return make("full", s, options, fallback, (d) => d.fill(Number(value)));
+  return make("full", s, options, fallback, { onBackend: (be, d) => be.fill(d, Number(value)) });
 }
 
 /** arange(end), arange(start, end), arange(start, end, step): values start + i·step below end. */
@@ -148,7 +164,7 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
   if (s === 0) throw new Error(`arange: step must be nonzero`);
   if ((b - a) * s < 0) throw new Error(`arange: step ${s} goes away from end ${b} starting at ${a}; use a step of the other sign`);
   const n = Math.max(0, Math.ceil((b - a) / s));
-  return make("arange", [n], opts, "float32", (d) => fillArange(d, a, s));
+  return make("arange", [n], opts, "float32", { onHost: (d) => fillArange(d, a, s) });
 }
 
 /**
@@ -179,9 +195,9 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  return make("linspace", [steps], options, "float32", (d) => {
+  return make("linspace", [steps], options, "float32", { onHost: (d) => {
     for (let i = 0; i < steps; i++) d[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
-  });
+  } });
 }
 
 /** eye(n), eye(n, m): ones on the diagonal. */
@@ -191,21 +207,21 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
   if (typeof m === "object") opts = m;
   else if (m !== undefined) cols = m;
   const shape = checkShape("eye", [n, cols]);
-  return make("eye", shape, opts, "float32", (d) => {
+  return make("eye", shape, opts, "float32", { onHost: (d) => {
     for (let i = 0; i < Math.min(n, cols); i++) d[i * cols + i] = 1;
-  });
+  } });
 }
 
 /** Standard normal samples from the seeded generator. */
 export function randn(...args: ShapeAndOptions): Tensor {
   const { shape, options } = splitArgs("randn", args);
-  return make("randn", shape, options, "float32", (d) => getBackend("cpu").normal(d, 0, 1, defaultGenerator));
+  return make("randn", shape, options, "float32", { onBackend: (be, d) => be.normal(d, 0, 1, defaultGenerator) });
 }
 
 /** Uniform samples in [0, 1). */
 export function rand(...args: ShapeAndOptions): Tensor {
   const { shape, options } = splitArgs("rand", args);
-  return make("rand", shape, options, "float32", (d) => getBackend("cpu").uniform(d, 0, 1, defaultGenerator));
+  return make("rand", shape, options, "float32", { onBackend: (be, d) => be.uniform(d, 0, 1, defaultGenerator) });
 }
 
 /** randint(low, high, shape) or randint(high, shape): integers in [low, high), int32 by default. */
@@ -223,9 +239,9 @@ export function randint(low: number, high: number | ShapeArg, shape?: ShapeArg |
   }
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi <= lo) throw new Error(`randint: need integers low < high, got low=${lo}, high=${hi}`);
   const s = checkShape("randint", typeof size === "number" ? [size] : [...size]);
-  return make("randint", s, opts, "int32", (d) => {
+  return make("randint", s, opts, "int32", { onHost: (d) => {
     for (let i = 0; i < d.length; i++) d[i] = defaultGenerator.randint(lo, hi);
-  });
+  } });
 }
 
 /** normal(mean, std, shape): samples of N(mean, std²). */
@@ -233,13 +249,13 @@ export function normal(mean: number, std: number, shape: ShapeArg, options: Tens
   if (typeof mean !== "number" || typeof std !== "number") throw new Error(`normal: mean and std must be numbers`);
   if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
   const s = checkShape("normal", typeof shape === "number" ? [shape] : [...shape]);
-  return make("normal", s, options, "float32", (d) => getBackend("cpu").normal(d, mean, std, defaultGenerator));
+  return make("normal", s, options, "float32", { onBackend: (be, d) => be.normal(d, mean, std, defaultGenerator) });
 }
 
 /** randperm(n): a random permutation of 0..n-1 (int32), Fisher-Yates over the seeded generator. */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be a non-negative integer, got ${n}`);
-  return make("randperm", [n], options, "int32", (d) => fillPermutation(d, defaultGenerator));
+  return make("randperm", [n], options, "int32", { onHost: (d) => fillPermutation(d, defaultGenerator) });
 }
 
 function likeOptions(t: Tensor, options: TensorOptions): TensorOptions {

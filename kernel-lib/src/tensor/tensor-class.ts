@@ -1,5 +1,6 @@
 import { getBackend } from "../backends/registry";
-import { DType, TypedArray, allocate, dtypeOfArray, isFloating } from "./dtype";
+import type { Storage } from "../backends/backend";
+import { DType, TypedArray, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
 import { formatTensor } from "./format";
@@ -165,8 +166,10 @@ export class Tensor {
   readonly shape: number[];
   readonly dtype: DType;
   readonly device: Device;
-  /** @internal contiguous element storage (a backend Storage) */
-  _data: TypedArray;
+  /** @internal contiguous element storage: a handle owned by the device's backend (reach it through the backend) */
+  _data: Storage;
+  /** @internal the number of elements (the product of shape) */
+  readonly _numel: number;
   /** @internal version counter shared by all views of one storage; in-place ops bump it */
   _version: { v: number };
   /** @internal the tensor whose storage this view shares, if any */
@@ -180,29 +183,34 @@ export class Tensor {
   /** The node that created this tensor, or null for a leaf. */
   gradFn: Node | null = null;
 
-  constructor(data: TypedArray, shape: Shape, dtype: DType, device: Device = "cpu") {
+  /** `data` is a backend storage of `device` (on the CPU, a TypedArray: its length is checked against the shape). */
+  constructor(data: Storage, shape: Shape, dtype: DType, device: Device = "cpu") {
     const n = numelOf(shape);
-    if (data.length !== n) {
+    if (ArrayBuffer.isView(data) && data.length !== n) {
       throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
     }
     this._data = data;
+    this._numel = n;
     this.shape = [...shape];
     this.dtype = dtype;
     this.device = device;
     this._version = { v: 0 };
   }
 
+  /** A CPU tensor of host data (the CPU backend takes the array itself as its storage, without a copy). */
   static fromTypedArray(data: TypedArray, shape: Shape, dtype?: DType): Tensor {
-    return new Tensor(data, shape, dtype ?? dtypeOfArray(data));
+    const n = numelOf(shape);
+    if (data.length !== n) throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
+    return new Tensor(getBackend("cpu").upload(data), shape, dtype ?? dtypeOfArray(data));
   }
 
   static empty(shape: Shape, dtype: DType = "float32"): Tensor {
-    return new Tensor(allocate(dtype, numelOf(shape)), shape, dtype);
+    return new Tensor(getBackend("cpu").alloc(dtype, numelOf(shape)), shape, dtype);
   }
 
   // ---- storage -------------------------------------------------------------------------------------
   numel(): number {
-    return this._data.length;
+    return this._numel;
   }
   dim(): number {
     return this.shape.length;

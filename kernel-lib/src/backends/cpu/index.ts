@@ -32,6 +32,7 @@ export const cpuBackend: Backend = {
   upload: (data: TypedArray) => data,
   readSync: (s: Storage) => s,
   read: (s: Storage) => Promise.resolve(s),
+  write: (s: Storage, offset: number, data: TypedArray | readonly number[]) => s.set(data, offset),
   free: () => undefined,
   fill: (out, value) => { out.fill(value); },
   copy(x, xOffset, out, outOffset, n) {
