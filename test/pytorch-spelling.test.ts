@@ -111,7 +111,7 @@ describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, 
     expect(r.loader.shuffle).toBe(true);
     expect(r.batches).toBe(2 + 3);
     expect(() => r.x.sum({ dims: 0 } as never)).toThrow(/sum: unknown option "dims"/);
-    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: dim is required/);
+    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: give the dim/);
   });
 
   it("(6) for (const row of t) walks the first dim; len(t), len(ds), len(loader); iter/next", () => {

@@ -143,10 +143,10 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
     return un.tanh(this);
   },
   softmax(dim: number | { dim: number }): Tensor {
-    return sm.softmax(this, requiredDim("softmax", dim));
+    return sm.softmax(this, requiredDim(dim));
   },
   logSoftmax(dim: number | { dim: number }): Tensor {
-    return sm.logSoftmax(this, requiredDim("logSoftmax", dim));
+    return sm.logSoftmax(this, requiredDim(dim));
   },
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
