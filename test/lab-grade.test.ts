@@ -104,7 +104,7 @@ describe("workbook lab grade: four submissions", () => {
       [
         "student,doubled,relu,score,max_score,status,flags",
         "alice,2,3,5,5,completed,",
-        "bob,2,0,2,5,completed,",
+        "bob,2,0,2,5,completed,extra:bob-extra",
         "carol,2,0,2,5,timeout,",
         "dave,0,3,3,5,completed,modified:doubled",
         "",
@@ -114,23 +114,26 @@ describe("workbook lab grade: four submissions", () => {
     const test = (id: string, points: number, max: number, passed: boolean, status: string, error: string | null, integrity = "ok") =>
       ({ id, points, max_points: max, passed, status, error, integrity, hidden: id === "relu" });
     const common = { lab: "mini-lab", max_score: 5 };
-    expect(json("alice")).toEqual({ student: "alice", submission: alice, ...common, score: 5, status: "completed", tests: [test("doubled", 2, 2, true, "passed", null), test("relu", 3, 3, true, "passed", null)], cell_errors: [], flags: [] });
+    expect(json("alice")).toEqual({ student: "alice", submission: alice, ...common, score: 5, status: "completed", tests: [test("doubled", 2, 2, true, "passed", null), test("relu", 3, 3, true, "passed", null)], cell_errors: [], flags: [], flag_codes: [] });
     expect(json("bob")).toEqual({
       student: "bob", submission: bob, ...common, score: 2, status: "completed",
       tests: [test("doubled", 2, 2, true, "passed", null), test("relu", 0, 3, false, "failed", "Error: relu(-2) should be 0, got -2")],
-      cell_errors: [{ cell: 5, first_line: 'throw new Error("bob was here");', status: "error", message: "Error: bob was here" }],
-      flags: [],
+      // bob's own extra cell is not one of the blanks: it does not run, and it is reported
+      cell_errors: [],
+      flags: ["1 code cell added to the notebook did not run (only the blanks are graded): bob-extra"],
+      flag_codes: ["extra:bob-extra"],
     });
     expect(json("carol")).toEqual({
       student: "carol", submission: carol, ...common, score: 2, status: "timeout",
       tests: [test("doubled", 2, 2, true, "passed", null), test("relu", 0, 3, false, "timeout", "timed out after 5s (cell timeout); interrupted, kernel kept")],
-      cell_errors: [], flags: [],
+      cell_errors: [], flags: [], flag_codes: [],
     });
     expect(json("dave")).toEqual({
       student: "dave", submission: dave, ...common, score: 3, status: "completed",
       tests: [test("doubled", 0, 2, true, "passed", null, "modified"), test("relu", 3, 3, true, "passed", null)],
       cell_errors: [],
       flags: ["test doubled: the test cell was modified (checksum mismatch); scored 0, the original test was run"],
+      flag_codes: ["modified:doubled"],
     });
 
     // Feedback notebooks: results shown, hidden test source never; alice's stderr did not cost her anything.

@@ -1,3 +1,4 @@
+import { extractAnswers } from "../tools/workbook/src/lab/answers";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import {
@@ -45,6 +46,9 @@ describe("blanks", () => {
     expect(blank(src)).toEqual({
       code: 'function f(x: number): number {\n  // FILL IN HERE\n  let y;\n  throw new Error("not implemented: fill in blank 1");\n  return y;\n}',
       messages: ["not implemented: fill in blank 1"],
+      // the given lines around the blank, and the blank: what grading puts the student's answer between
+      given: ["function f(x: number): number {\n", "  return y;\n}"],
+      blanks: ['  // FILL IN HERE\n  let y;\n  throw new Error("not implemented: fill in blank 1");\n'],
     });
   });
 
@@ -58,6 +62,9 @@ describe("blanks", () => {
     const r = blankSolutions(src, findRegions(src, "c"), "c", (k) => k + 3);
     expect(r.messages).toEqual(["not implemented: fill in blank 3", "not implemented: fill in blank 4"]);
     expect(r.code).toBe('// FILL IN HERE\nthrow new Error("not implemented: fill in blank 3");\ny();\n// FILL IN HERE\nthrow new Error("not implemented: fill in blank 4");');
+    expect(r.given).toEqual(["", "y();\n", ""]);
+    expect(extractAnswers(r.given, "a();\nb();\ny();\nc();")).toEqual(["a();\nb();\n", "c();"]);
+    expect(extractAnswers(r.given, "a();\nz();\n")).toBeUndefined(); // the given y(); was edited away
   });
 
   it("refuses a region that is part of an expression, an import or a type in a region", () => {
@@ -78,7 +85,7 @@ describe("generateLab", () => {
       { cell_id: "blank2", message: "not implemented: negative numbers become 0" },
     ]);
     expect(lab.solution.cells.find((c) => c.id === "blank2")!.source).toBe("function relu(x: number): number {\n  const y = x > 0 ? x : 0;\n  return y;\n}");
-    expect(lab.bundle).toMatchObject({ format: "workbook-lab-bundle", version: 1, lab: "mini-lab", max_score: 5, quick: { size: 3 } });
+    expect(lab.bundle).toMatchObject({ format: "workbook-lab-bundle", version: 2, lab: "mini-lab", max_score: 5, quick: { size: 3 } });
     expect(lab.bundle.tests.map((t) => [t.id, t.points, t.hidden, t.cell_id, t.after_cell_id])).toEqual([
       ["doubled", 2, false, "test-doubled", "blank1"],
       ["relu", 3, true, "test-relu", "blank2"],
@@ -147,7 +154,7 @@ describe("checksums and submissions", () => {
 describe("reports and helpers", () => {
   const bundle = { tests: [{ id: "a" }, { id: "b" }] } as Bundle;
   const row = (student: string, points: number[], status: StudentResult["status"], integrity: string[] = ["ok", "ok"]): StudentResult => ({
-    student, submission: "", lab: "l", score: points.reduce((s, x) => s + x, 0), max_score: 3, status, cell_errors: [], flags: [],
+    student, submission: "", lab: "l", score: points.reduce((s, x) => s + x, 0), max_score: 3, status, cell_errors: [], flags: [], flag_codes: [],
     tests: points.map((p, i) => ({ id: ["a", "b"][i], points: p, max_points: i + 1, passed: p > 0, status: "passed", error: null, integrity: integrity[i] as "ok", hidden: false })),
   });
 

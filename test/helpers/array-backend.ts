@@ -10,14 +10,22 @@ import { DType, TypedArray, allocate, dtypeOfArray } from "../../kernel-lib/src/
  * writes the result back (slow, and only for tests). Never registered by the library itself.
  */
 export class ArrayStorage {
+  freed = false;
   constructor(readonly dtype: DType, public values: number[]) {}
 }
+
+/**
+ * The array backend declares that it manages memory, so tensors free its storage when collected (or at
+ * dispose()); these counters let tests check that they do. A freed storage throws when used again.
+ */
+export const arrayMemory = { allocated: 0, freed: 0 };
 
 function toHost(s: Storage | null): TypedArray {
   const a = s as unknown;
   if (!(a instanceof ArrayStorage)) {
     throw new Error(`array backend: got ${a?.constructor?.name ?? String(a)} storage, not an ArrayStorage: some code bypassed the backend`);
   }
+  if (a.freed) throw new Error("array backend: storage used after it was freed");
   const t = allocate(a.dtype, a.values.length);
   for (let i = 0; i < t.length; i++) t[i] = a.values[i];
   return t;
@@ -27,7 +35,10 @@ function store(s: Storage, host: TypedArray): void {
   (s as unknown as ArrayStorage).values = Array.from(host);
 }
 
-const wrap = (dtype: DType, values: ArrayLike<number>): Storage => new ArrayStorage(dtype, Array.from(values)) as unknown as Storage;
+const wrap = (dtype: DType, values: ArrayLike<number>): Storage => {
+  arrayMemory.allocated += 1;
+  return new ArrayStorage(dtype, Array.from(values)) as unknown as Storage;
+};
 
 /** Runs a CPU kernel whose last storage argument(s) are written (`outs` lists their positions). */
 function viaCpu<A extends unknown[]>(args: A, storageAt: number[], outs: number[], run: (...a: A) => unknown): unknown {
@@ -40,6 +51,7 @@ function viaCpu<A extends unknown[]>(args: A, storageAt: number[], outs: number[
 
 export const arrayBackend: Backend = {
   device: "cpu",
+  managesMemory: true,
   alloc: (dtype, length) => wrap(dtype, new Array<number>(length).fill(0)),
   upload: (data) => wrap(dtypeOfArray(data), data),
   readSync: (s) => toHost(s),
@@ -50,7 +62,11 @@ export const arrayBackend: Backend = {
     store(s, host);
   },
   free: (s) => {
-    (s as unknown as ArrayStorage).values = [];
+    const a = s as unknown as ArrayStorage;
+    if (a.freed) throw new Error("array backend: storage freed twice");
+    a.freed = true;
+    a.values = [];
+    arrayMemory.freed += 1;
   },
   fill: (out, value) => void viaCpu([out, value], [0], [0], cpuBackend.fill),
   copy: (...a) => void viaCpu(a, [0, 2], [2], cpuBackend.copy),

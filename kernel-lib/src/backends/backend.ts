@@ -7,7 +7,16 @@ import type { Generator } from "../tensor/random";
  * a WebGPU backend will hold GPU buffers (read back asynchronously with `read`, released with `free`).
  * Every kernel writes into an `out` storage the caller allocated with `alloc`, so no kernel allocates.
  */
-export type Storage = TypedArray;
+declare const storageBrand: unique symbol;
+/**
+ * An opaque handle to a backend's element storage: code outside the backend that owns it can only pass it
+ * back to that backend (the brand makes indexing it, reading `.length` or passing it where a TypedArray is
+ * expected a compile error). The CPU backend's handles are TypedArrays: it is written as `Backend<TypedArray>`
+ * and made opaque once, by `asOpaqueBackend`.
+ */
+export interface Storage {
+  readonly [storageBrand]: "Storage";
+}
 
 /**
  * An elementwise function, declared once in ops/defs and compiled by each backend (the CPU backend into a
@@ -51,71 +60,82 @@ export interface MatmulPlan {
   accumulate: boolean;
 }
 
-export interface Backend {
+/**
+ * `S` is the backend's own storage type; everything outside the backend sees only the opaque `Storage`
+ * (`Backend` = `Backend<Storage>`). A backend is written as `Backend<ItsStorage>` and handed to the registry
+ * through `asOpaqueBackend`, the one place its handles become opaque.
+ */
+export interface Backend<S = Storage> {
   readonly device: "cpu" | "webgpu";
+  /**
+   * True where storage must be released explicitly (GPU buffers): tensors then register their storage so that
+   * `free` is called once the last tensor holding it is garbage collected, or at `Tensor.dispose()`
+   * (tensor/lifetime.ts). Absent or false: the garbage collector reclaims storage itself (the CPU).
+   */
+  readonly managesMemory?: boolean;
 
   /** New zero-filled storage of `length` elements. */
-  alloc(dtype: DType, length: number): Storage;
+  alloc(dtype: DType, length: number): S;
   /** Takes host data onto the device (the CPU backend keeps the array itself). */
-  upload(data: TypedArray): Storage;
+  upload(data: TypedArray): S;
   /** Host copy of the storage; a GPU backend blocks here, so prefer `read`. */
-  readSync(s: Storage): TypedArray;
-  read(s: Storage): Promise<TypedArray>;
+  readSync(s: S): TypedArray;
+  read(s: S): Promise<TypedArray>;
   /** Writes host values into s from element `offset` on (converted to s's dtype). */
-  write(s: Storage, offset: number, data: TypedArray | readonly number[]): void;
-  /** Releases device memory (a no-op on the CPU, where the garbage collector does it). */
-  free(s: Storage): void;
+  write(s: S, offset: number, data: TypedArray | readonly number[]): void;
+  /** Releases device memory (a no-op on the CPU, where the garbage collector does it); s is not used again. */
+  free(s: S): void;
 
-  fill(out: Storage, value: number): void;
+  fill(out: S, value: number): void;
   /** Converts dtype while copying `n` elements from x[xOffset] to out[outOffset]. */
-  copy(x: Storage, xOffset: number, out: Storage, outOffset: number, n: number): void;
+  copy(x: S, xOffset: number, out: S, outOffset: number, n: number): void;
   /** Gathers a strided view of x into contiguous out (transpose, expand, narrow, permute). */
-  strided(x: Storage, offset: number, shape: readonly number[], strides: readonly number[], out: Storage): void;
+  strided(x: S, offset: number, shape: readonly number[], strides: readonly number[], out: S): void;
 
   /** out[i] = kernel(x[i]); out has x's length. */
-  unary(kernel: ElementwiseKernel, x: Storage, out: Storage, p0?: number, p1?: number): void;
+  unary(kernel: ElementwiseKernel, x: S, out: S, p0?: number, p1?: number): void;
   /** out = kernel(a, b) broadcast by the plan. */
-  binary(kernel: ElementwiseKernel, a: Storage, b: Storage, out: Storage, plan: BroadcastPlan, p0?: number, p1?: number): void;
-  where(cond: Storage, a: Storage, b: Storage, out: Storage, plan: BroadcastPlan): void;
+  binary(kernel: ElementwiseKernel, a: S, b: S, out: S, plan: BroadcastPlan, p0?: number, p1?: number): void;
+  where(cond: S, a: S, b: S, out: S, plan: BroadcastPlan): void;
 
   /** Reduces the middle axis of x viewed as [outer, size, inner] into out [outer, inner]. */
-  reduce(op: ReduceOp, x: Storage, outer: number, size: number, inner: number, out: Storage): void;
+  reduce(op: ReduceOp, x: S, outer: number, size: number, inner: number, out: S): void;
   /** Softmax or log-softmax over the middle axis of [outer, size, inner]. */
-  softmax(x: Storage, outer: number, size: number, inner: number, out: Storage, log: boolean): void;
+  softmax(x: S, outer: number, size: number, inner: number, out: S, log: boolean): void;
 
-  matmul(a: Storage, b: Storage, out: Storage, plan: MatmulPlan): void;
+  matmul(a: S, b: S, out: S, plan: MatmulPlan): void;
 
   /** out[o, j, i] = x[o, index[j], i] for x viewed as [outer, size, inner]. */
-  indexSelect(x: Storage, outer: number, size: number, inner: number, index: Storage, out: Storage): void;
+  indexSelect(x: S, outer: number, size: number, inner: number, index: S, out: S): void;
   /** out[o, index[j], i] += src[o, j, i]: the adjoint of indexSelect. */
-  indexAdd(src: Storage, outer: number, size: number, inner: number, index: Storage, out: Storage): void;
+  indexAdd(src: S, outer: number, size: number, inner: number, index: S, out: S): void;
   /** out[o, j, i] = x[o, index[o, j, i], i]; index is [outer, idxSize, inner]. */
-  gather(x: Storage, outer: number, size: number, inner: number, index: Storage, idxSize: number, out: Storage): void;
+  gather(x: S, outer: number, size: number, inner: number, index: S, idxSize: number, out: S): void;
   /** out[o, index[o, j, i], i] += src[o, j, i]: the adjoint of gather. */
-  scatterAdd(src: Storage, outer: number, size: number, inner: number, index: Storage, idxSize: number, out: Storage): void;
+  scatterAdd(src: S, outer: number, size: number, inner: number, index: S, idxSize: number, out: S): void;
 
   /** Random fills draw from the seeded generator on the host, so every backend gives the same numbers. */
-  uniform(out: Storage, low: number, high: number, gen: Generator): void;
-  normal(out: Storage, mean: number, std: number, gen: Generator): void;
+  uniform(out: S, low: number, high: number, gen: Generator): void;
+  normal(out: S, mean: number, std: number, gen: Generator): void;
 
   // ---- optional fused kernels: ops use them when present and compose primitives otherwise ----------------
   /**
    * out[batch, outF] = x[batch, inF] · w[outF, inF]ᵀ (+ bias[outF] on every row). Returns false where this backend
    * has no fused kernel for these storages (the caller then composes matmul and add).
    */
-  linear?(x: Storage, w: Storage, bias: Storage | null, out: Storage, batch: number, inFeatures: number, outFeatures: number): boolean;
+  linear?(x: S, w: S, bias: S | null, out: S, batch: number, inFeatures: number, outFeatures: number): boolean;
   /** out[j] = Σ_i x[i, j] over x [rows, cols] (linear's bias gradient); false where not fused. */
-  sumRows?(x: Storage, out: Storage, rows: number, cols: number): boolean;
+  sumRows?(x: S, out: S, rows: number, cols: number): boolean;
   /**
    * Cross-entropy of logits [rows, cols] against class indices `labels` [rows] (already range-checked):
    * loss[0] = scale · Σ_i −log softmax(logits_i)[label_i]; when `grad` is given it receives
    * scale · (softmax − onehot). Returns false where not fused (the caller composes logSoftmax and gather).
    */
-  softmaxCrossEntropy?(logits: Storage, labels: Storage, rows: number, cols: number, scale: number, loss: Storage, grad: Storage | null): boolean;
+  softmaxCrossEntropy?(logits: S, labels: S, rows: number, cols: number, scale: number, loss: S, grad: S | null): boolean;
   /** One SGD step over a parameter's storage; `buf` is the momentum buffer (same dtype and length) or null. */
-  sgdStep?(param: Storage, grad: Storage, buf: Storage | null, args: SgdStepArgs): void;
+  sgdStep?(param: S, grad: S, buf: S | null, args: SgdStepArgs): void;
   /** One Adam/AdamW step; m, v (and vmax with amsgrad) are state storages of the parameter's dtype and length. */
-  adamStep?(param: Storage, grad: Storage, m: Storage, v: Storage, vmax: Storage | null, args: AdamStepArgs): void;
+  adamStep?(param: S, grad: S, m: S, v: S, vmax: S | null, args: AdamStepArgs): void;
 }
 
 /** SGD hyper-parameters for one step (PyTorch's update order). */
@@ -146,4 +166,9 @@ export interface AdamStepArgs {
   /** 1 - lr·weightDecay for AdamW, 1 for Adam */
   shrink: number;
   sign: number;
+}
+
+/** Hides a backend's storage type behind `Storage` (its handles are only ever passed back to it). */
+export function asOpaqueBackend<S>(backend: Backend<S>): Backend {
+  return backend as unknown as Backend;
 }

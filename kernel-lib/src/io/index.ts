@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "fs";
+import { basename, dirname, join } from "path";
 import { Tensor } from "../tensor/tensor";
 import { StateDict, decodeSafetensors, encodeSafetensors } from "./safetensors";
 import { TREE_KEY, flattenTree, isPlainObject, unflattenTree } from "./tree";
@@ -42,7 +43,37 @@ export function save(obj: Saveable, path: string): void {
     const what = typeof obj === "object" && obj !== null ? (obj as object).constructor.name : String(obj === null ? "null" : typeof obj);
     throw new Error(`save: cannot save a ${what}; pass a state dict such as model.stateDict(), a tensor or an array of tensors`);
   }
-  writeFileSync(path, encodeSafetensors(tensors, metadata));
+  writeAtomically(path, encodeSafetensors(tensors, metadata));
+}
+
+/**
+ * Writes to a temporary file in the target's folder, flushes it, then renames it over the target: a save
+ * that is killed or fails part way leaves the previous file as it was (rename is atomic within a file system).
+ */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(temp, "wx", 0o644);
+  } catch (e) {
+    throw new Error(`save: cannot write ${path}: ${(e as Error).message}`);
+  }
+  try {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw new Error(`save: cannot write ${path}: ${(e as Error).message}`);
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw new Error(`save: cannot write ${path}: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AdamStepArgs, Backend, Storage } from "../backends/backend";
+import { holdStorage } from "../tensor/lifetime";
 import type { DType } from "../tensor/dtype";
 import { composedAdamStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamState, ParamsArg, checkNonNegative } from "./optimizer";
@@ -47,8 +48,13 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
       if (!s) {
         s = { step: 0, expAvg: zeros(a.backend, p.dtype, n), expAvgSq: zeros(a.backend, p.dtype, n), maxExpAvgSq: group.amsgrad ? zeros(a.backend, p.dtype, n) : null };
         this.state.set(p, s);
+        holdStorage(s, s.expAvg, a.backend);
+        holdStorage(s, s.expAvgSq, a.backend);
+        if (s.maxExpAvgSq !== null) holdStorage(s, s.maxExpAvgSq, a.backend);
+      } else if (group.amsgrad && s.maxExpAvgSq === null) {
+        s.maxExpAvgSq = zeros(a.backend, p.dtype, n);
+        holdStorage(s, s.maxExpAvgSq, a.backend);
       }
-      if (group.amsgrad && s.maxExpAvgSq === null) s.maxExpAvgSq = zeros(a.backend, p.dtype, n);
       s.step += 1;
       const [beta1, beta2] = group.betas;
       const args: AdamStepArgs = {

@@ -1,4 +1,5 @@
 import type { Backend, Storage } from "../backends/backend";
+import { holdStorage } from "../tensor/lifetime";
 import { getBackend } from "../backends/registry";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
@@ -139,6 +140,7 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
             const be = getBackend(p.device);
             const a = be.alloc(p.dtype, p.numel());
             be.copy(v.to(p.device)._data, 0, a, 0, p.numel());
+            holdStorage(s, a, be);
             s[k] = a;
           }
         }

@@ -1,4 +1,5 @@
 import type { SgdStepArgs, Storage } from "../backends/backend";
+import { holdStorage } from "../tensor/lifetime";
 import { composedSgdStep } from "./composed-steps";
 import { Optimizer, ParamGroup, ParamsArg, checkNonNegative } from "./optimizer";
 
@@ -56,6 +57,7 @@ export class SGD extends Optimizer<SGDHyper, { momentumBuffer: Storage }> {
         first = state === undefined;
         if (!state) {
           state = { momentumBuffer: a.backend.alloc(p.dtype, p.numel()) };
+          holdStorage(state, state.momentumBuffer, a.backend);
           this.state.set(p, state);
         }
         buf = state.momentumBuffer;

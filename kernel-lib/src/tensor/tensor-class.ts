@@ -1,5 +1,6 @@
 import { getBackend } from "../backends/registry";
 import type { Storage } from "../backends/backend";
+import { holdStorage, releaseStorage } from "./lifetime";
 import { DType, TypedArray, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
@@ -183,18 +184,19 @@ export class Tensor {
   /** The node that created this tensor, or null for a leaf. */
   gradFn: Node | null = null;
 
-  /** `data` is a backend storage of `device` (on the CPU, a TypedArray: its length is checked against the shape). */
+  /**
+   * `data` is a storage handle of `device`'s backend holding numel(shape) elements (callers allocate it for
+   * the shape; host data is checked where it enters, in fromTypedArray and the creation functions).
+   */
   constructor(data: Storage, shape: Shape, dtype: DType, device: Device = "cpu") {
     const n = numelOf(shape);
-    if (ArrayBuffer.isView(data) && data.length !== n) {
-      throw new Error(`Tensor: ${data.length} elements cannot have shape ${formatShape(shape)} (${n} elements)`);
-    }
     this._data = data;
     this._numel = n;
     this.shape = [...shape];
     this.dtype = dtype;
     this.device = device;
     this._version = { v: 0 };
+    holdStorage(this, data, getBackend(device));
   }
 
   /** A CPU tensor of host data (the CPU backend takes the array itself as its storage, without a copy). */
@@ -225,6 +227,14 @@ export class Tensor {
   /** Asynchronous read-back of the elements (what a GPU tensor needs); on the CPU it resolves at once. */
   dataAsync(): Promise<TypedArray> {
     return getBackend(this.device).read(this._data);
+  }
+  /**
+   * Releases this tensor's storage now instead of when the garbage collector collects it (tfjs's
+   * `dispose`). It matters on backends that manage device memory; on the CPU the storage is a garbage
+   * collected TypedArray and nothing happens. Do not use the tensor, or any view sharing its storage, after.
+   */
+  dispose(): void {
+    releaseStorage(this, this._data, getBackend(this.device));
   }
   /**
    * PyTorch's `.data`: this tensor's values as a tensor sharing its storage, outside the graph

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "./args";
+import { OutputError } from "./files";
 import { KERNEL_USAGE, kernelCommand } from "./commands/kernel";
 import { LAB_USAGE, labCommand } from "./commands/lab";
 import { RUN_USAGE, runCommand } from "./commands/run";
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     process.exitCode = await command.run(rest);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof NotebookError) {
+    if (e instanceof UsageError || e instanceof NotebookError || e instanceof OutputError) {
       console.error(e instanceof UsageError ? `workbook ${e.message}` : `workbook: ${e.message}`);
       process.exitCode = e instanceof UsageError ? 2 : 1;
       return;

@@ -1,6 +1,6 @@
-import { ExecuteResult, ExecuteStatus, formatSeconds, Kernel, KernelOptions } from "./kernel";
+import { ExecuteStatus, Kernel, KernelOptions } from "./kernel";
 import { CodeCell, firstLine, Notebook, Output, sourceText } from "./notebook-types";
-import { OutputCollector } from "./outputs";
+import { CellLoopRun, runCellLoop } from "./cell-loop";
 import { injectParameters, Parameters, quickParameters } from "./parameters";
 
 export type CellStatus = ExecuteStatus | "skipped";
@@ -24,6 +24,8 @@ export interface ExecuteNotebookOptions extends KernelOptions {
   signal?: AbortSignal;
   /** Called before and after each code cell (progress reporting). */
   onCell?: (event: CellEvent) => void;
+  /** Called after each code cell with the executed notebook so far (saving partial results). */
+  onProgress?: (notebook: Notebook) => void;
   /** Used in error messages (default "notebook"). */
   name?: string;
 }
@@ -112,47 +114,56 @@ export async function executeNotebook(source: Notebook, options: ExecuteNotebook
     return finish({ index: -1, firstLine: "", status: "kernel-failed", message: `kernel did not start: ${(e as Error).message}` });
   }
 
-  const collector = new OutputCollector();
+  const firstFailure = (): NotebookFailure | undefined => {
+    const i = cells.findIndex((c) => c.status !== "ok" && c.status !== "skipped");
+    if (i < 0) return undefined;
+    const c = cells[i];
+    return { index: c.index, firstLine: c.firstLine, status: c.status as Exclude<NotebookStatus, "ok">, message: c.message ?? c.status };
+  };
   // The notebook limit covers its cells; starting the kernel has its own limit (startTimeoutMs).
-  const deadline = options.notebookTimeoutMs ? Date.now() + options.notebookTimeoutMs : Infinity;
-  let failure: NotebookFailure | undefined;
+  const deadline = options.notebookTimeoutMs ? Date.now() + options.notebookTimeoutMs : undefined;
+  let loop: CellLoopRun;
   try {
-    for (let i = 0; i < code.length; i++) {
-      const { cell, index } = code[i];
-      const run = cells[i];
-      options.onCell?.({ phase: "start", index, position: i + 1, total: code.length, firstLine: run.firstLine });
-      const remaining = deadline - Date.now();
-      const cellLimit = options.cellTimeoutMs || Infinity;
-      const limit = Math.min(cellLimit, remaining);
-      let r: ExecuteResult;
-      if (remaining <= 0) {
-        r = { status: "timeout", executionCount: null, outputs: [], elapsedMs: 0, message: "" };
-      } else {
-        r = await kernel.execute(sourceText(cell.source), {
-          timeoutMs: Number.isFinite(limit) ? Math.max(1, Math.round(limit)) : 0,
-          interruptOnTimeout: options.interruptOnTimeout,
-          signal: options.signal,
-          collector,
-        });
-      }
-      if (r.status === "timeout" && remaining <= cellLimit) {
-        r.message = `timed out: the notebook exceeded its ${formatSeconds(options.notebookTimeoutMs ?? 0)} limit`;
-      }
-      cell.outputs = r.outputs;
-      cell.execution_count = r.executionCount;
-      Object.assign(run, { status: r.status, executionCount: r.executionCount, outputs: r.outputs, message: r.message, elapsedMs: r.elapsedMs });
-      if (r.status === "timeout" || r.status === "died" || r.status === "aborted") {
-        // Nothing in the cell's outputs says why it stopped: add it, as papermill does.
-        r.outputs.push({ output_type: "error", ename: banner(r.status), evalue: r.message ?? "", traceback: [r.message ?? ""] });
-      }
-      options.onCell?.({ phase: "end", index, position: i + 1, total: code.length, firstLine: run.firstLine, result: run });
-      if (r.status !== "ok") {
-        failure = failure ?? { index, firstLine: run.firstLine, status: r.status, message: r.message ?? r.status };
-        if (options.stopOnError !== false || !kernel.alive) break;
-      }
-    }
+    loop = await runCellLoop(
+      kernel,
+      code.map(({ cell }) => sourceText(cell.source)),
+      {
+        cellTimeoutMs: options.cellTimeoutMs,
+        deadline,
+        notebookTimeoutMs: options.notebookTimeoutMs,
+        stopOnError: options.stopOnError !== false,
+        interruptOnTimeout: options.interruptOnTimeout,
+        signal: options.signal,
+        onCellStart: (i) => options.onCell?.({ phase: "start", index: code[i].index, position: i + 1, total: code.length, firstLine: cells[i].firstLine }),
+        onCellEnd: (i, r) => {
+          const { cell, index } = code[i];
+          const run = cells[i];
+          if (r.status === "timeout" || r.status === "died" || r.status === "aborted") {
+            // Nothing in the cell's outputs says why it stopped: add it, as papermill does.
+            r.outputs.push({ output_type: "error", ename: banner(r.status), evalue: r.message ?? "", traceback: [r.message ?? ""] });
+          }
+          cell.outputs = r.outputs;
+          cell.execution_count = r.executionCount;
+          Object.assign(run, { status: r.status, executionCount: r.executionCount, outputs: r.outputs, message: r.message, elapsedMs: r.elapsedMs });
+          options.onCell?.({ phase: "end", index, position: i + 1, total: code.length, firstLine: run.firstLine, result: run });
+          if (options.onProgress) {
+            // A snapshot for saving while the run goes on: marked "running" until the run ends.
+            const partial = finish(firstFailure()).notebook;
+            partial.metadata.workbook = { ...(partial.metadata.workbook as object), status: "running" };
+            options.onProgress(partial);
+          }
+        },
+      },
+    );
   } finally {
     await kernel.shutdown();
+  }
+  let failure = firstFailure();
+  if (!failure && loop.endedEarly && loop.endedEarly !== "error") {
+    // Stopped between cells (time ran out, cancelled): the first cell that did not run says why.
+    const i = loop.results.findIndex((r) => r.status === "not-run");
+    const c = cells[Math.max(0, i)];
+    failure = { index: c.index, firstLine: c.firstLine, status: loop.endedEarly, message: loop.results[Math.max(0, i)].message ?? loop.endedEarly };
   }
   return finish(failure);
 }

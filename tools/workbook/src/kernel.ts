@@ -5,6 +5,9 @@ import type * as Zmq from "zeromq";
 import { Channel, channelAddress, ConnectionInfo, createConnection } from "./jupyter/connection";
 import { decode, encode, JupyterMessage, newMessage } from "./jupyter/wire";
 import { watchKernel } from "./kernel-watchdog";
+import { findDescendant } from "./proc-tree";
+import { killTagged, TAG_VARIABLE } from "./process-tag";
+import { SandboxSpec, sandboxCommand } from "./sandbox";
 import { KERNEL_NAME, kernelArgv } from "./kernelspec";
 import type { Output } from "./notebook-types";
 import { OutputCollector } from "./outputs";
@@ -19,6 +22,8 @@ export interface KernelOptions {
   argv?: (connectionFile: string) => string[];
   /** How long the kernel may take to answer its first kernel_info_request. Default 60 s. */
   startTimeoutMs?: number;
+  /** Run the kernel inside a bubblewrap sandbox (sandbox.ts); the caller checks sandboxState() first. */
+  sandbox?: SandboxSpec & { bwrap: string };
 }
 
 /** ok: the cell ran; error: the kernel reported an error; timeout / died / aborted: see ExecuteResult.message. */
@@ -84,6 +89,9 @@ export class Kernel {
     private readonly child: ChildProcess,
     private readonly info: ConnectionInfo,
     private readonly dir: string,
+    private readonly tag: string,
+    /** In a sandbox, the child is the launcher and the kernel the process below it running this command. */
+    private readonly innerCommand?: string,
   ) {
     this.exited = new Promise((resolve) => {
       child.once("exit", (code, signal) => {
@@ -101,18 +109,29 @@ export class Kernel {
   /** Starts a kernel and waits until it answers on shell and publishes on iopub. */
   static async start(options: KernelOptions = {}): Promise<Kernel> {
     const { dir, file, info } = createConnection(KERNEL_NAME);
-    const argv = options.argv ? options.argv(file) : kernelArgv(file);
+    const plain = options.argv ? options.argv(file) : kernelArgv(file);
+    const cwd = options.cwd ?? process.cwd();
+    const boxed = options.sandbox
+      ? sandboxCommand(options.sandbox.bwrap, plain, { hidden: options.sandbox.hidden, writable: [...options.sandbox.writable, dir] }, cwd)
+      : undefined;
+    const argv = boxed ? boxed.argv : plain;
+    const tag = randomUUID();
     // Its own process group (POSIX): a Ctrl-C in the terminal reaches only the runner, which then stops the
     // kernel and everything the notebook started, by killing the group.
     const child = spawn(argv[0], argv.slice(1), {
-      cwd: options.cwd ?? process.cwd(),
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      cwd,
+      env: { ...(options.env ?? process.env), [TAG_VARIABLE]: tag },
+      stdio: boxed ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"],
       detached: process.platform !== "win32",
     });
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
-    if (child.pid) watchKernel(child.pid, dir);
-    const kernel = new Kernel(child, info, dir);
+    if (boxed) {
+      const fd3 = child.stdio[3] as NodeJS.WritableStream | null;
+      fd3?.on("error", () => undefined);
+      fd3?.end(boxed.options);
+    }
+    if (child.pid) watchKernel(child.pid, dir, tag);
+    const kernel = new Kernel(child, info, dir, tag, options.sandbox ? plain[0] : undefined);
     live.add(kernel);
     installExitHook();
     try {
@@ -206,8 +225,16 @@ export class Kernel {
         await this.terminate();
         return result("timeout", timeoutMessage);
       }
-      // Outputs may still be in flight on iopub when the reply arrives: wait for the kernel's idle status.
-      await Promise.race([idleSeen, after(5000, undefined), this.exited]);
+      // Outputs may still be in flight on iopub when the reply arrives (a cell that printed a million lines):
+      // the kernel publishes "idle" for this request after its last output, so wait for that, however long
+      // it takes, within what is left of the cell's limit.
+      const left = limit ? limit - (Date.now() - started) : 0;
+      const drained = await Promise.race([
+        idleSeen.then(() => true),
+        this.exited.then(() => true),
+        ...(limit ? [after(Math.max(left, 1000), false)] : []),
+      ]);
+      if (!drained) collector.note(`[workbook: the kernel did not report the end of this cell's output within the cell's time limit; later output may be missing]\n`);
       if (typeof outcome.content.execution_count === "number") collector.executionCount = outcome.content.execution_count;
       if (outcome.content.status === "ok") return result("ok");
       this.quietUntil = Date.now() + 300;
@@ -226,6 +253,17 @@ export class Kernel {
   /** Sends SIGINT, the kernel spec's interrupt mode; tslab stops the running cell. False where unsupported. */
   interrupt(): boolean {
     if (!this.alive || process.platform === "win32") return false;
+    if (this.innerCommand) {
+      // bwrap does not forward signals: signal the kernel (the Node process inside) itself.
+      const inner = this.child.pid ? findDescendant(this.child.pid, this.innerCommand) : undefined;
+      if (inner === undefined) return false;
+      try {
+        process.kill(inner, "SIGINT");
+        return true;
+      } catch {
+        return false;
+      }
+    }
     return this.child.kill("SIGINT");
   }
 
@@ -270,12 +308,14 @@ export class Kernel {
       await this.waitExit(graceMs);
     }
     this.signalGroup("SIGKILL"); // whatever the notebook started and left behind
+    killTagged(this.tag); // and what detached itself from the group
     this.close();
   }
 
   /** Kills the kernel at once (SIGKILL) without waiting: for exit handlers. */
   kill(): void {
     this.signalGroup("SIGKILL");
+    killTagged(this.tag);
     this.close();
   }
 

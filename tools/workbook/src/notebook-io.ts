@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { writeFileAtomic } from "./files";
 import { KERNEL_LANGUAGE, KERNEL_NAME } from "./kernelspec";
 import type { Cell, MultilineString, Notebook, Output } from "./notebook-types";
 
@@ -68,9 +69,9 @@ function foreignKernel(nb: Notebook): string | undefined {
   return `${spec?.display_name ?? spec?.name ?? lang} (${lang})`;
 }
 
-/** Writes a notebook the way Jupyter does: sorted keys, one-space indentation, multiline strings as line lists. */
+/** Writes a notebook (atomically: temp file and rename; OutputError on failure) the way Jupyter does: sorted keys, one-space indentation, multiline strings as line lists. */
 export function writeNotebook(file: string, nb: Notebook): void {
-  fs.writeFileSync(file, serializeNotebook(nb));
+  writeFileAtomic(file, serializeNotebook(nb));
 }
 
 export function serializeNotebook(nb: Notebook): string {

@@ -7,7 +7,14 @@ import type { DisplayDataOutput, ExecuteResultOutput, MimeBundle, Output, Stream
  * wait=true), and update_display_data rewrites, in place, every earlier output that carries the same
  * display_id, also in earlier cells of the same notebook (the collector is shared by the whole run).
  */
+/** Stream text (stdout and stderr together) kept per cell; the rest is dropped with a visible note. */
+export const OUTPUT_LIMIT_CHARS = 2_000_000;
+
 export class OutputCollector {
+  /** Characters of stream text kept in this cell, and dropped past the limit. */
+  private streamChars = 0;
+  private dropped = 0;
+  private truncationNote: StreamOutput | undefined;
   private readonly displays = new Map<string, Array<DisplayDataOutput | ExecuteResultOutput>>();
   private outputs: Output[] = [];
   private clearOnNext = false;
@@ -16,7 +23,12 @@ export class OutputCollector {
   executionCount: number | null = null;
 
   /** Starts a new cell; the returned array is filled as messages arrive. */
+  constructor(private readonly limitChars: number = OUTPUT_LIMIT_CHARS) {}
+
   begin(): Output[] {
+    this.streamChars = 0;
+    this.dropped = 0;
+    this.truncationNote = undefined;
     this.outputs = [];
     this.clearOnNext = false;
     this.trailingStderr = [];
@@ -74,15 +86,40 @@ export class OutputCollector {
         return;
       case "clear_output":
         if (c.wait === true) this.clearOnNext = true;
-        else this.outputs.length = 0;
+        else this.clear();
         return;
       default:
         return;
     }
   }
 
+  /** Adds a line of the runner's own (stderr) to the cell, e.g. that its output may be incomplete. */
+  note(text: string): void {
+    this.outputs.push({ output_type: "stream", name: "stderr", text });
+  }
+
   private stream(name: "stdout" | "stderr", text: string): void {
     if (this.clearOnNext) this.clear();
+    if (this.streamChars + text.length > this.limitChars) {
+      // The error report of a cell that fails after printing too much is still read from stderr.
+      if (name === "stderr") this.trailingStderr = [...this.trailingStderr.slice(-20), text];
+      const room = Math.max(0, this.limitChars - this.streamChars);
+      this.dropped += text.length - room;
+      text = text.slice(0, room);
+      if (!this.truncationNote) {
+        this.truncationNote = { output_type: "stream", name: "stderr", text: "" };
+        if (text !== "") this.appendStream(name, text);
+        this.streamChars += text.length;
+        this.outputs.push(this.truncationNote);
+      }
+      this.truncationNote.text = `\n[workbook: output truncated: this cell printed more than ${this.limitChars.toLocaleString("en-US")} characters; ${this.dropped.toLocaleString("en-US")} more were dropped]\n`;
+      return;
+    }
+    this.streamChars += text.length;
+    this.appendStream(name, text);
+  }
+
+  private appendStream(name: "stdout" | "stderr", text: string): void {
     const last = this.outputs[this.outputs.length - 1];
     if (last && last.output_type === "stream" && last.name === name) {
       last.text = String(last.text) + text;
@@ -102,6 +139,9 @@ export class OutputCollector {
 
   private clear(): void {
     this.outputs.length = 0;
+    // What was cleared no longer counts (a progress bar redrawn for an hour is not too much output).
+    this.streamChars = 0;
+    this.truncationNote = undefined;
     this.clearOnNext = false;
   }
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CellEvent, executeNotebook, NotebookRun, NotebookStatus } from "./execute";
+import { checkWritableDir, OutputError } from "./files";
 import { NotebookError, readNotebook, writeNotebook } from "./notebook-io";
 import type { Parameters } from "./parameters";
 
@@ -23,8 +24,11 @@ export interface RunFilesOptions {
   log?: (line: string) => void;
 }
 
-/** "invalid": the file could not be read as one of our notebooks (missing, bad JSON, other kernel, bad --set). */
-export type FileStatus = NotebookStatus | "invalid";
+/**
+ * "invalid": the file could not be read as one of our notebooks (missing, bad JSON, other kernel, bad --set).
+ * "write-failed": it ran, but its executed notebook could not be written (a folder in the way, permissions).
+ */
+export type FileStatus = NotebookStatus | "invalid" | "write-failed";
 
 export interface FileResult {
   file: string;
@@ -47,7 +51,7 @@ export interface FileResult {
 export async function runNotebookFiles(files: string[], options: RunFilesOptions = {}): Promise<FileResult[]> {
   const outDir = options.inplace ? undefined : path.resolve(options.outDir ?? ".out/notebooks");
   checkDistinctNames(files, options.inplace);
-  if (outDir) fs.mkdirSync(outDir, { recursive: true });
+  if (outDir) checkWritableDir(outDir); // OutputError: one line, before anything runs
   const results: FileResult[] = new Array(files.length);
   const jobs = Math.max(1, Math.min(options.jobs ?? os.cpus().length, files.length));
   let next = 0;
@@ -71,6 +75,17 @@ async function runOne(file: string, outDir: string | undefined, options: RunFile
     const onCell = (e: CellEvent) => {
       if (e.phase === "start") log(`${name}: cell ${e.position}/${e.total} [${e.index}] ${clip(e.firstLine, 60)}  (${seconds(Date.now() - started)})`);
     };
+    const output = outDir ? path.join(outDir, name) : file;
+    let saveError: string | undefined;
+    const save = (notebook: typeof nb) => {
+      try {
+        writeNotebook(output, notebook);
+        saveError = undefined;
+      } catch (e) {
+        if (!(e instanceof OutputError)) throw e;
+        saveError = e.message;
+      }
+    };
     const run = await executeNotebook(nb, {
       name: file,
       cwd: path.dirname(path.resolve(file)),
@@ -81,16 +96,19 @@ async function runOne(file: string, outDir: string | undefined, options: RunFile
       notebookTimeoutMs: options.notebookTimeoutMs,
       signal: options.signal,
       onCell,
+      // Saved after every cell (temp file and rename), so a runner killed with SIGKILL leaves what ran.
+      // In place, the input is only replaced once the run is over.
+      onProgress: options.inplace ? undefined : save,
     });
-    const output = outDir ? path.join(outDir, name) : file;
-    writeNotebook(output, run.notebook);
+    save(run.notebook);
     const f = run.failure;
-    const message = f ? (f.index < 0 ? f.message : `cell ${f.index} \`${clip(f.firstLine, 50)}\`: ${f.message}`) : undefined;
-    log(`${name}: ${run.status} in ${seconds(run.elapsedMs)}${message ? ` — ${message}` : ""}`);
+    const failed = f ? (f.index < 0 ? f.message : `cell ${f.index} \`${clip(f.firstLine, 50)}\`: ${f.message}`) : undefined;
+    const message = saveError ? (failed ? `${saveError}; ${failed}` : saveError) : failed;
+    log(`${name}: ${saveError ? "write-failed" : run.status} in ${seconds(run.elapsedMs)}${message ? ` — ${message}` : ""}`);
     return {
       file,
-      status: run.status,
-      output,
+      status: saveError ? "write-failed" : run.status,
+      output: saveError ? undefined : output,
       cellsOk: run.cells.filter((c) => c.status === "ok").length,
       cellsTotal: run.cells.length,
       elapsedMs: Date.now() - started,

@@ -1,4 +1,4 @@
-import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, Storage } from "../backend";
+import { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, asOpaqueBackend } from "../backend";
 import { DType, TypedArray, allocate } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import { binary, unary, where } from "./elementwise";
@@ -25,14 +25,17 @@ function asFloat(op: string, x: TypedArray): FloatArray {
   throw new Error(`${op}: the CPU kernel needs float32 or float64 storage`);
 }
 
-/** The CPU backend: storage is a TypedArray, every kernel is a synchronous loop. */
-export const cpuBackend: Backend = {
+/**
+ * The CPU backend: storage is a TypedArray, every kernel is a synchronous loop. Written against its own storage
+ * type; `cpuBackend` below is the same object with opaque storage, as ops see it.
+ */
+export const cpuHostBackend: Backend<TypedArray> = {
   device: "cpu",
   alloc: (dtype: DType, length: number) => allocate(dtype, length),
   upload: (data: TypedArray) => data,
-  readSync: (s: Storage) => s,
-  read: (s: Storage) => Promise.resolve(s),
-  write: (s: Storage, offset: number, data: TypedArray | readonly number[]) => s.set(data, offset),
+  readSync: (s: TypedArray) => s,
+  read: (s: TypedArray) => Promise.resolve(s),
+  write: (s: TypedArray, offset: number, data: TypedArray | readonly number[]) => s.set(data, offset),
   free: () => undefined,
   fill: (out, value) => { out.fill(value); },
   copy(x, xOffset, out, outOffset, n) {
@@ -92,3 +95,5 @@ export const cpuBackend: Backend = {
   sgdStep,
   adamStep,
 };
+
+export const cpuBackend: Backend = asOpaqueBackend(cpuHostBackend);

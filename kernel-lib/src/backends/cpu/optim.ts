@@ -5,7 +5,8 @@
  * float32 Adam (without amsgrad or maximize) runs on the wasm SIMD kernel when there is one (5x faster, copies
  * included); SGD stays here, bit-exact with PyTorch's fused p - lr·g (see plainSgdF32).
  */
-import type { AdamStepArgs, SgdStepArgs, Storage } from "../backend";
+import type { AdamStepArgs, SgdStepArgs } from "../backend";
+import type { TypedArray } from "../../tensor/dtype";
 import { wasmAdamStepPrecomputedF32 } from "./wasm/training";
 
 /** The step's arguments with the momentum buffer. */
@@ -115,14 +116,14 @@ function adamF64(param: Float64Array, grad: Float64Array, a: AdamArgs): void {
 }
 
 /** The CPU backend's sgdStep: one loop per dtype. */
-export function sgdStep(param: Storage, grad: Storage, buf: Storage | null, args: SgdStepArgs): void {
+export function sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | null, args: SgdStepArgs): void {
   const a: SGDArgs = { ...args, buf: buf as Float32Array | Float64Array | null };
   if (param instanceof Float32Array) sgdF32(param, grad as Float32Array, a);
   else sgdF64(param as Float64Array, grad as Float64Array, a);
 }
 
 /** The CPU backend's adamStep: the wasm kernel for float32 where it applies, else one loop per dtype. */
-export function adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, vmax: Storage | null, args: AdamStepArgs): void {
+export function adamStep(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vmax: TypedArray | null, args: AdamStepArgs): void {
   const a: AdamArgs = { ...args, m: m as Float32Array | Float64Array, v: v as Float32Array | Float64Array, vmax: vmax as Float32Array | Float64Array | null };
   if (param instanceof Float32Array) adamF32(param, grad as Float32Array, a);
   else adamF64(param as Float64Array, grad as Float64Array, a);

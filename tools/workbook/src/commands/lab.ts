@@ -13,6 +13,8 @@ import { gradeFiles, readBundle } from "../lab/grade-files";
 import { quickValues } from "../lab/quick";
 import { quickParameters } from "../parameters";
 import { validateLab } from "../lab/validate";
+import { sandboxState } from "../sandbox";
+import { mergeShards, parseShard, shardFiles } from "../lab/shard";
 
 export const LAB_USAGE = `workbook lab generate SOURCE.ipynb --out DIR
   From a solution notebook, writes DIR/student/NAME.ipynb (// BEGIN SOLUTION ... // END SOLUTION regions
@@ -23,12 +25,18 @@ workbook lab check SOURCE.ipynb [RUN OPTIONS]
   with "not implemented". Exit code 1 if not.
 workbook lab validate STUDENT.ipynb [RUN OPTIONS]
   A student's self-check with the visible tests; reports edited or deleted test cells.
-workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [RUN OPTIONS]
-  Grades each submission on its own kernel (--jobs at a time, default: number of cores) with the hidden
-  tests put back, and writes DIR/grades.csv, DIR/students/NAME.json and DIR/feedback/NAME.ipynb.
+workbook lab grade --bundle BUNDLE.json SUBMISSION|DIR... --out DIR [--jobs N] [--keep-scratch] [--require-sandbox] [--resume] [RUN OPTIONS]
+  Grades each submission on its own kernel (--jobs at a time, default: number of cores), in a bubblewrap
+  sandbox where available (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1: refuse to grade without one):
+  the notebook graded is the lab's own cells with the student's answers in the blanks and the hidden tests
+  put back. Writes DIR/students/NAME.json and DIR/feedback/NAME.ipynb as each finishes, DIR/grades.csv after
+  each; --resume keeps the finished students of an earlier (killed) run into DIR.
   RUN OPTIONS: --timeout SECONDS per cell (default 300), --notebook-timeout SECONDS (default 1800),
   --memory MB per kernel (default 4096, 0: none), --seed N|none (torch.manualSeed before the first cell,
   default 0), --quick (the notebook's metadata.workbook.quick values), --set NAME=VALUE, --report FILE (JSON).
+  --shard K/N: grade only the K-th of N deterministic slices (for N machines; then lab merge).
+workbook lab merge --bundle BUNDLE.json --out DIR SHARD_OUT...
+  Combines the output folders of shards into DIR/grades.csv, DIR/students and DIR/feedback.
   See docs/labs.md.`;
 
 const RUN_OPTIONS = ["timeout", "notebook-timeout", "memory", "seed", "set", "report"];
@@ -45,8 +53,10 @@ export async function labCommand(argv: string[]): Promise<number> {
         return await validateCommand(rest);
       case "grade":
         return await gradeCommand(rest);
+      case "merge":
+        return mergeCommand(rest);
       default:
-        throw new UsageError(`lab: ${sub ? `unknown subcommand "${sub}"` : "no subcommand"} (generate, check, validate, grade)\n${LAB_USAGE}`);
+        throw new UsageError(`lab: ${sub ? `unknown subcommand "${sub}"` : "no subcommand"} (generate, check, validate, grade, merge)\n${LAB_USAGE}`);
     }
   } catch (e) {
     if (e instanceof LabError) {
@@ -103,16 +113,27 @@ async function validateCommand(argv: string[]): Promise<number> {
 }
 
 async function gradeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs"], flags: ["quick", "keep-scratch"] }, "lab grade");
+  const args = parseArgs(argv, { options: [...RUN_OPTIONS, "bundle", "out", "jobs", "shard"], flags: ["quick", "keep-scratch", "require-sandbox", "resume"] }, "lab grade");
   const bundleFile = single(args, "bundle");
   const out = single(args, "out");
   if (!bundleFile) throw new UsageError("lab grade: --bundle BUNDLE.json is required");
   if (!out) throw new UsageError("lab grade: --out DIR is required");
   if (args.positional.length === 0) throw new UsageError("lab grade: no submissions given");
-  const files = expandInputs(args.positional);
-  if (files.length === 0) throw new UsageError(`lab grade: no .ipynb files in ${args.positional.join(", ")}`);
+  const all = expandInputs(args.positional);
+  if (all.length === 0) throw new UsageError(`lab grade: no .ipynb files in ${args.positional.join(", ")}`);
+  const shardText = single(args, "shard");
+  const files = shardText ? shardFiles(all, parseShard(shardText)) : all;
+  if (shardText) process.stderr.write(`shard ${shardText}: ${files.length} of ${all.length} submission(s)\n`);
   const bundle = readBundle(bundleFile);
   const options = runOptions(args, "lab grade", args.flags.has("quick") ? quickValues(bundle.quick) : {});
+  const requireSandbox = args.flags.has("require-sandbox") || process.env.WORKBOOK_REQUIRE_SANDBOX === "1";
+  const sandbox = sandboxState();
+  if (!sandbox.ok) {
+    if (requireSandbox) throw new LabError(`grade: a sandbox is required (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1) but ${sandbox.reason}`);
+    process.stderr.write(`\n*** WARNING: grading UNSANDBOXED: ${sandbox.reason}.\n*** Submissions run with your permissions: they can read the bundle, write anywhere you can and use the network (docs/labs.md).\n\n`);
+  }
+  // What a sandboxed kernel must not see: the bundle, the submissions and the results.
+  const hiddenPaths = [bundleFile, path.dirname(path.resolve(bundleFile)), out, ...files, ...files.map((f) => path.dirname(path.resolve(f)))];
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -131,6 +152,9 @@ async function gradeCommand(argv: string[]): Promise<number> {
       outDir: out,
       jobs: positiveNumber(args, "jobs", "lab grade") || undefined,
       keepScratch: args.flags.has("keep-scratch"),
+      sandboxMode: requireSandbox ? "require" : "auto",
+      resume: args.flags.has("resume"),
+      hiddenPaths,
       signal: controller.signal,
       log: (line) => process.stderr.write(line + "\n"),
     });
@@ -142,6 +166,18 @@ async function gradeCommand(argv: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+function mergeCommand(argv: string[]): number {
+  const args = parseArgs(argv, { options: ["bundle", "out"], flags: [] }, "lab merge");
+  const bundleFile = single(args, "bundle");
+  const out = single(args, "out");
+  if (!bundleFile) throw new UsageError("lab merge: --bundle BUNDLE.json is required");
+  if (!out) throw new UsageError("lab merge: --out DIR is required");
+  if (args.positional.length === 0) throw new UsageError("lab merge: no shard output folders given");
+  const r = mergeShards(readBundle(bundleFile), args.positional, out);
+  console.error(`merged ${args.positional.length} shard(s): ${r.students} student(s); grades: ${r.csv}`);
+  return 0;
 }
 
 function onePositional(args: ParsedArgs, command: string, what: string): string {

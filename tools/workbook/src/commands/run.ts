@@ -75,7 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       log: quiet ? undefined : (line) => process.stderr.write(line + "\n"),
     });
-    for (const r of results) if (r.status === "invalid") process.stderr.write(`workbook: ${r.message}\n`);
+    for (const r of results) if (r.status === "invalid" || r.status === "write-failed") process.stderr.write(`workbook: ${r.message}\n`);
     process.stderr.write("\n" + summaryTable(results) + "\n");
     const written = results.find((r) => r.output)?.output;
     if (written && !args.flags.has("inplace")) process.stderr.write(`executed notebooks: ${path.dirname(written)}\n`);

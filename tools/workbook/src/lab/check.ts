@@ -69,6 +69,6 @@ export async function checkLab(source: Notebook, name: string, options: GradeOpt
 async function blankAlone(lab: GeneratedLab, cellId: string, options: GradeOptions): Promise<LabCellResult> {
   const at = lab.solution.cells.findIndex((c) => c.id === cellId);
   const cells = [...lab.solution.cells.slice(0, at), lab.student.cells.find((c) => c.id === cellId)!];
-  const graded = await gradeNotebook({ ...lab.bundle, tests: [] }, { ...lab.solution, cells }, `blank-${cellId}`, `${lab.bundle.lab}.ipynb (blank ${cellId})`, options);
+  const graded = await gradeNotebook({ ...lab.bundle, tests: [], cells: undefined }, { ...lab.solution, cells }, `blank-${cellId}`, `${lab.bundle.lab}.ipynb (blank ${cellId})`, options);
   return graded.runs[graded.runs.length - 1];
 }

@@ -7,19 +7,25 @@ import type { LabCellResult } from "./run-cells";
 /**
  * The notebook returned to a student: a summary table on top, then the submission as graded with its
  * outputs. Test cells show their visible source only, and only what they printed to stdout: a traceback
- * or stderr echo could quote a line of a hidden test. Each test is followed by its result.
+ * or stderr echo could quote a line of a hidden test. A test with hidden parts shows no output at all, and
+ * cells that ran after the first hidden test show none either: student code running there could print what
+ * it saw of the hidden tests. Each test is followed by its result.
  */
 export function buildFeedback(bundle: Bundle, nb: Notebook, cells: GradingCell[], runs: LabCellResult[], result: StudentResult): Notebook {
   const out: Cell[] = [markdown("lab-feedback-summary", summary(result))];
+  let afterHidden = false;
   cells.forEach((c, i) => {
     const r = runs[i];
     if (c.role === "student") {
       if (c.cell.cell_type !== "code") return out.push(c.cell);
-      const outputs: Output[] = [...r.outputs];
+      const outputs: Output[] = afterHidden ? (r.outputs.length ? [withheld()] : []) : [...r.outputs];
       if (r.status !== "ok" && r.status !== "error") outputs.push({ output_type: "error", ename: r.status === "not-run" ? "NotRun" : r.status === "timeout" ? "CellTimeoutError" : "DeadKernelError", evalue: r.message ?? "", traceback: [r.message ?? ""] });
       return out.push({ ...c.cell, outputs, execution_count: r.executionCount });
     }
-    const outputs = r.outputs.filter((o) => o.output_type === "stream" && o.name === "stdout");
+    const hidden = c.test.hidden;
+    const printed = r.outputs.filter((o) => o.output_type === "stream" && o.name === "stdout");
+    const outputs = hidden || afterHidden ? (printed.length ? [withheld()] : []) : printed;
+    if (hidden) afterHidden = true;
     out.push({ cell_type: "code", id: c.cell.id, metadata: { lab: { id: c.test.id, points: c.test.points } }, source: c.test.visible_source, outputs, execution_count: r.executionCount });
     const t = result.tests.find((x) => x.id === c.test.id)!;
     out.push(markdown(`lab-feedback-${c.test.id}`, testLine(t)));
@@ -55,6 +61,10 @@ function resultText(t: TestResult): string {
 
 function escape(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function withheld(): Output {
+  return { output_type: "stream", name: "stdout", text: "[output withheld: it ran with or after hidden tests]\n" };
 }
 
 function markdown(id: string, text: string): Cell {

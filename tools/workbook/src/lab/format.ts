@@ -33,10 +33,24 @@ export interface BundleTest {
   after_cell_id: string | null;
 }
 
+/**
+ * One cell of the lab as handed out, in order: what the grader runs, whatever the submission holds.
+ * given: the instructor's cell, run verbatim (the submission's copy is ignored; an edit is reported).
+ * blanks: a code cell with solution regions: `given` are the instructor's lines around the blanks
+ * (given.length = blanks.length + 1) and `blanks` what the student copy shows in each blank's place; the
+ * grader runs the given lines with the student's text for each blank put in.
+ * test: the bundle's test of that id.
+ */
+export type BundleCell =
+  | { kind: "given"; id: string; cell_type: "code" | "markdown" | "raw"; source: string; metadata: Record<string, unknown> }
+  | { kind: "blanks"; id: string; given: string[]; blanks: string[]; metadata: Record<string, unknown> }
+  | { kind: "test"; id: string; test: string };
+
 /** The grading bundle: kept by the instructor, never handed out. */
 export interface Bundle {
   format: "workbook-lab-bundle";
-  version: 1;
+  /** 2: with `cells` (grading assembles the notebook from them); 1: without (graded as submitted; no longer written). */
+  version: 1 | 2;
   /** The lab's name: the source file name without .ipynb. */
   lab: string;
   /** sha256 of the source notebook file's cells (which version of the lab this grades). */
@@ -45,6 +59,8 @@ export interface Bundle {
   /** Quick-mode parameter values of the source (metadata.workbook.quick), for --quick. */
   quick: Record<string, unknown> | null;
   tests: BundleTest[];
+  /** The handed-out cells in order (version 2). Absent: the notebook is graded as submitted (self-checks). */
+  cells?: BundleCell[];
 }
 
 /** The student notebook's metadata.lab. */
@@ -86,7 +102,8 @@ export function parseBundle(text: string, file: string): Bundle {
   }
   const b = json as Bundle;
   if (!b || typeof b !== "object" || b.format !== BUNDLE_FORMAT) throw new LabError(`${file}: not a lab grading bundle (no "format": "${BUNDLE_FORMAT}")`);
-  if (b.version !== 1) throw new LabError(`${file}: bundle version ${String(b.version)} is not supported (need 1)`);
+  if (b.version !== 2) throw new LabError(`${file}: bundle version ${String(b.version)} is not supported (need 2; run \`workbook lab generate\` again)`);
+  if (!Array.isArray(b.cells)) throw new LabError(`${file}: the bundle has no "cells" list; run \`workbook lab generate\` again`);
   if (!Array.isArray(b.tests) || b.tests.some((t) => typeof t.id !== "string" || typeof t.source !== "string" || typeof t.points !== "number")) {
     throw new LabError(`${file}: the bundle's "tests" list is malformed`);
   }

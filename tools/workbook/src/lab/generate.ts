@@ -5,7 +5,7 @@ import type { Cell, Notebook, NotebookMetadata } from "../notebook-types";
 import { sourceText } from "../notebook-types";
 import { hasTag, INJECTED_TAG } from "../parameters";
 import { sha256, sourceChecksum } from "./checksum";
-import { Bundle, BUNDLE_FORMAT, BundleTest, LabError, StudentLabMeta, testMeta } from "./format";
+import { Bundle, BUNDLE_FORMAT, BundleCell, BundleTest, LabError, StudentLabMeta, testMeta } from "./format";
 import { findRegions, keepRegions, removeHidden } from "./markers";
 import { blankSolutions } from "./transform";
 
@@ -36,6 +36,7 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
   const solution: Cell[] = [];
   const tests: BundleTest[] = [];
   const blanks: Blank[] = [];
+  const layout: BundleCell[] = [];
   const ids = new Set<string>();
   cells.forEach((original, i) => {
     const id = typeof original.id === "string" && original.id !== "" && !ids.has(original.id) ? original.id : `lab-cell-${i}`;
@@ -48,6 +49,7 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
       if (regions.length) throw new LabError(`${where}: markers only work in code cells (this is a ${base.cell_type} cell)`);
       student.push(base);
       solution.push(clone(base));
+      layout.push({ kind: "given", id, cell_type: base.cell_type, source: sourceText(base.source), metadata: clone(base.metadata) });
       return;
     }
     const meta = testMeta({ ...original, id }, where);
@@ -69,6 +71,7 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
       const cell = { ...base, source: visible, metadata: { ...base.metadata, lab: { id: meta.id, points: meta.points, checksum } } };
       student.push(cell);
       solution.push(clone(cell));
+      layout.push({ kind: "test", id, test: meta.id });
       return;
     }
     if (regions.some((r) => r.kind === "hidden")) {
@@ -78,6 +81,12 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
     const blanked = blankSolutions(src, regions, where, (k) => first + k + 1);
     for (const message of blanked.messages) blanks.push({ cell_id: id, message });
     student.push({ ...base, source: blanked.code });
+    const code = sourceText(base.source);
+    layout.push(
+      blanked.blanks.length
+        ? { kind: "blanks", id, given: blanked.given, blanks: blanked.blanks, metadata: clone(base.metadata) }
+        : { kind: "given", id, cell_type: "code", source: code, metadata: clone(base.metadata) },
+    );
     solution.push({ ...clone(base), source: keepRegions(src, regions, ["solution"]) });
   });
   if (tests.length === 0) throw new LabError(`${file}: no test cells (code cells with metadata {"lab": {"points": N, "id": "..."}})`);
@@ -93,12 +102,13 @@ export function generateLab(source: Notebook, name: string): GeneratedLab {
   const quick = (metadata.workbook as Record<string, unknown> | undefined)?.quick;
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,
-    version: 1,
+    version: 2,
     lab: name,
     source_sha256: sha256(cells.map((c) => sourceText(c.source)).join("\0")),
     max_score: maxScore,
     quick: quick && typeof quick === "object" && !Array.isArray(quick) ? (quick as Record<string, unknown>) : null,
     tests,
+    cells: layout,
   };
   return {
     student: { nbformat: 4, nbformat_minor: minor, metadata, cells: student },

@@ -5,10 +5,14 @@ import type { Notebook } from "../notebook-types";
 import { firstLine } from "../notebook-types";
 import { hasTag, injectParameters, INJECTED_TAG, Parameters } from "../parameters";
 import { PROJECT_ROOT } from "../paths";
-import { assembleSubmission, GradingCell, Integrity, sourceToRun } from "./assemble";
+import { assembleFromBundle, assembleSubmission, Assembly, GradingCell, Integrity, sourceToRun } from "./assemble";
 import type { Bundle } from "./format";
 import { buildFeedback } from "./feedback";
 import { CellsRun, LabCellResult, LabCellStatus, runCells, RunCellsOptions } from "./run-cells";
+import { SandboxSpec, sandboxState } from "../sandbox";
+import { LabError } from "./format";
+import { NOT_IMPLEMENTED } from "./markers";
+import { hardenedKernelArgv } from "./harden";
 
 export type TestStatus = "passed" | "failed" | "timeout" | "died" | "not-run";
 
@@ -50,9 +54,20 @@ export interface StudentResult {
   cell_errors: CellError[];
   /** Integrity findings and anything else the instructor should look at. */
   flags: string[];
+  /** The same findings as short codes (the CSV's flags column): modified:ID, missing:ID, extra:ID, edited:ID, unanswered:ID, deleted:ID, moved. */
+  flag_codes: string[];
 }
 
-export interface GradeOptions extends Omit<RunCellsOptions, "cwd"> {
+/**
+ * auto: sandbox each kernel with bubblewrap when it works here, else grade unsandboxed and say so loudly;
+ * require: refuse to grade without a sandbox (--require-sandbox, WORKBOOK_REQUIRE_SANDBOX=1); off: never.
+ */
+export type SandboxMode = "auto" | "require" | "off";
+
+export interface GradeOptions extends Omit<RunCellsOptions, "cwd" | "sandbox"> {
+  sandboxMode?: SandboxMode;
+  /** Paths the sandboxed kernel must not see: the bundle, the submissions, the output folder. */
+  hiddenPaths?: string[];
   /** Parameter values injected after the parameters cell (--quick / --set). */
   parameters?: Parameters;
   /** Kernel working directory; default: a fresh scratch folder under the project's .out/grading, removed afterwards. */
@@ -74,16 +89,22 @@ export const SCRATCH_ROOT = path.join(PROJECT_ROOT, ".out", "grading");
 /** Grades one submission against a bundle. Never throws for what the submission does. */
 export async function gradeNotebook(bundle: Bundle, submission: Notebook, student: string, file: string, options: GradeOptions = {}): Promise<GradedNotebook> {
   const flags: string[] = [];
-  let nb: Notebook = { ...submission, cells: submission.cells.filter((c) => !hasTag(c, INJECTED_TAG)) };
+  const submitted: Notebook = { ...submission, cells: submission.cells.filter((c) => !hasTag(c, INJECTED_TAG)) };
+  // Version 2 bundles: the notebook graded is built from the bundle's cells with the student's answers put in.
+  const assembly: Assembly = bundle.cells ? assembleFromBundle(bundle, submitted) : { cells: assembleSubmission(bundle, submitted), flags: [], codes: [] };
+  let cells = assembly.cells;
+  let nb: Notebook = { ...submitted, cells: cells.map((c) => c.cell) };
   if (options.parameters && Object.keys(options.parameters).length) {
     try {
       nb = injectParameters(nb, options.parameters, file);
+      const byCell = new Map(cells.map((c) => [c.cell, c] as const));
+      cells = nb.cells.map((c) => byCell.get(c) ?? { role: "student", cell: c });
     } catch (e) {
       if (!(e instanceof NotebookError)) throw e;
       flags.push(`parameters not injected: ${e.message}`);
     }
   }
-  const cells = assembleSubmission(bundle, nb);
+  flags.push(...assembly.flags);
   for (const c of cells) {
     if (c.role !== "test" || c.integrity === "ok") continue;
     flags.push(`test ${c.test.id}: the test cell was ${c.integrity === "modified" ? "modified (checksum mismatch)" : "deleted"}; scored 0, the original test was run`);
@@ -95,9 +116,11 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
     scratch = fs.mkdtempSync(path.join(SCRATCH_ROOT, `${safeName(student)}-`));
     cwd = scratch;
   }
+  const sandbox = sandboxFor(options, cwd);
+  if (!sandbox) flags.push(`graded unsandboxed: ${sandboxState().ok ? "the sandbox was switched off" : (sandboxState() as { reason: string }).reason}`);
   let run: CellsRun;
   try {
-    run = await runCells(cells.map(sourceToRun), { ...options, cwd });
+    run = await runCells(cells.map(sourceToRun), { argv: hardenedKernelArgv, ...options, cwd, sandbox, env: sandbox ? kernelEnv(options.env ?? process.env) : options.env });
   } finally {
     if (scratch && !options.keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -113,7 +136,7 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
         max_points: c.test.points,
         passed,
         status: testStatus(r.status),
-        error: passed ? null : r.message ?? r.status,
+        error: passed ? null : c.test.hidden ? hiddenTestMessage(c.test.source, r.message ?? r.status) : r.message ?? r.status,
         integrity: c.integrity,
         hidden: c.test.hidden,
       });
@@ -133,8 +156,52 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
     tests,
     cell_errors: cellErrors,
     flags,
+    flag_codes: [...tests.filter((t) => t.integrity !== "ok").map((t) => `${t.integrity}:${t.id}`), ...assembly.codes],
   };
   return { result, feedback: buildFeedback(bundle, nb, cells, run.results, result), cells, runs: run.results, elapsedMs: run.elapsedMs };
+}
+
+/** The sandbox for one kernel, or undefined (unsandboxed); throws LabError when one is required and none works. */
+export function sandboxFor(options: GradeOptions, cwd: string): (SandboxSpec & { bwrap: string }) | undefined {
+  const mode = options.sandboxMode ?? "auto";
+  if (mode === "off") return undefined;
+  const state = sandboxState();
+  if (!state.ok) {
+    if (mode === "require") throw new LabError(`grade: a sandbox is required (--require-sandbox or WORKBOOK_REQUIRE_SANDBOX=1) but ${state.reason}`);
+    return undefined;
+  }
+  // Other students' scratch folders are hidden with the whole scratch root; this one is bound back, writable.
+  return { bwrap: state.bwrap, writable: [cwd], hidden: [...hideable(options.hiddenPaths ?? []), SCRATCH_ROOT] };
+}
+
+/** A folder above the project cannot be hidden (the kernel needs the project): hide the files in it instead. */
+function hideable(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths.map((x) => path.resolve(x))) {
+    const above = PROJECT_ROOT === p || PROJECT_ROOT.startsWith(p + path.sep);
+    if (!above) out.push(p);
+  }
+  return out;
+}
+
+/** What the kernel needs from the grader's environment; nothing else (no tokens, no grader settings). */
+function kernelEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = (k: string) => ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TERM"].includes(k) || /^KERNEL_LIB_/.test(k);
+  return Object.fromEntries(Object.entries(env).filter(([k]) => keep(k)));
+}
+
+/**
+ * The failure message of a test with hidden parts, as the student sees it: kept when it is one the test itself
+ * writes (it starts with the fixed text of one of the test's string literals), a type-check diagnostic, a
+ * blank's "not implemented", a timeout or a dead kernel; otherwise withheld, since student code that throws
+ * could put what it saw of the hidden test into the message.
+ */
+export function hiddenTestMessage(testSource: string, message: string): string {
+  if (/^(timed out|the kernel|not run)/.test(message) || /^\d+:\d+ - /.test(message) || message.includes(NOT_IMPLEMENTED)) return message;
+  const body = message.replace(/^[A-Za-z_$][\w$]*: /, "");
+  const literals = [...testSource.matchAll(/(["'`])((?:\\.|(?!\1)[^\\])*)\1/g)].map((m) => m[2].split("${")[0]).filter((t) => t.length >= 6);
+  if (literals.some((t) => body.startsWith(t))) return message;
+  return "a hidden check failed (its message is withheld: it did not come from the test)";
 }
 
 function testStatus(s: LabCellStatus): TestStatus {

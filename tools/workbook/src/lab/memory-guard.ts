@@ -1,7 +1,9 @@
 import * as fs from "fs";
+import { treeResidentMb } from "../proc-tree";
 
 /**
- * Watches a kernel's resident memory (Linux /proc) and kills its process group when it exceeds the limit.
+ * Watches the resident memory of a kernel and the processes it started (Linux /proc; inside a sandbox, pid is
+ * the launcher) and kills its process group when their sum exceeds the limit.
  * A V8 heap limit alone is not enough: tensors live in ArrayBuffers outside the heap. Returns a stop
  * function; does nothing where /proc is unavailable.
  */
@@ -9,7 +11,7 @@ export function guardMemory(pid: number, limitMb: number, onExceeded: (usedMb: n
   const statusFile = `/proc/${pid}/status`;
   if (!(limitMb > 0) || !fs.existsSync(statusFile)) return () => undefined;
   const timer = setInterval(() => {
-    const used = residentMb(statusFile);
+    const used = treeResidentMb(pid);
     if (used === undefined || used <= limitMb) return;
     clearInterval(timer);
     onExceeded(used);
@@ -25,13 +27,4 @@ export function guardMemory(pid: number, limitMb: number, onExceeded: (usedMb: n
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function residentMb(statusFile: string): number | undefined {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(statusFile, "utf8"));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -11,7 +11,7 @@ export function gradesCsv(bundle: Bundle, results: StudentResult[]): string {
     String(r.score),
     String(r.max_score),
     r.status,
-    r.tests.filter((t) => t.integrity !== "ok").map((t) => `${t.integrity}:${t.id}`).join(" "),
+    [...r.tests.filter((t) => t.integrity !== "ok").map((t) => `${t.integrity}:${t.id}`), ...(r.flag_codes ?? []).filter((c) => !/^(modified|missing):/.test(c))].join(" "),
   ]);
   return [head, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }

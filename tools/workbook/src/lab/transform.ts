@@ -13,6 +13,10 @@ export interface BlankedCell {
   code: string;
   /** The message each blank throws, in order. */
   messages: string[];
+  /** The source's lines around the regions (blanks.length + 1 pieces); code = given[0] + blanks[0] + given[1] + ... */
+  given: string[];
+  /** What the student copy has in each region's place (whole lines, each ending in a newline). */
+  blanks: string[];
 }
 
 /**
@@ -24,32 +28,44 @@ export interface BlankedCell {
  */
 export function blankSolutions(source: string, regions: Region[], where: string, blankNumber: (i: number) => number): BlankedCell {
   const solutions = regions.filter((r) => r.kind === "solution");
-  if (solutions.length === 0) return { code: source, messages: [] };
+  if (solutions.length === 0) return { code: source, messages: [], given: [source], blanks: [] };
   const messages: string[] = [];
   const sf = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const lineStarts = sf.getLineStarts();
   const lines = source.split("\n");
   const out: string[] = [];
+  const given: string[] = [];
+  const blanks: string[] = [];
   let next = 0;
   solutions.forEach((r, k) => {
+    given.push(lines.slice(next, r.begin).map((l) => l + "\n").join(""));
+    const blank: string[] = [];
     const start = lineStarts[r.begin];
     const end = r.end + 1 < lineStarts.length ? lineStarts[r.end + 1] : source.length;
     const kept = escapingDeclarations(sf, start, end, `${where}, line ${r.begin + 1}`);
     out.push(...lines.slice(next, r.begin));
-    out.push(r.indent + FILL_IN);
-    for (const d of kept) out.push(`${r.indent}let ${d.name}${d.type ? `: ${d.type}` : ""};`);
+    blank.push(r.indent + FILL_IN);
+    for (const d of kept) blank.push(`${r.indent}let ${d.name}${d.type ? `: ${d.type}` : ""};`);
     const message = notImplementedMessage(r.hint, `fill in blank ${blankNumber(k)}`);
     messages.push(message);
-    out.push(`${r.indent}throw new Error(${JSON.stringify(message)});`);
+    blank.push(`${r.indent}throw new Error(${JSON.stringify(message)});`);
+    out.push(...blank);
+    blanks.push(blank.map((l) => l + "\n").join(""));
     next = r.end + 1;
   });
   out.push(...lines.slice(next));
+  given.push(lines.slice(next).join("\n"));
+  // A region on the cell's last lines: the cell does not end in a newline, nor does its last blank.
+  if (next === lines.length) blanks[blanks.length - 1] = blanks[blanks.length - 1].slice(0, -1);
   const blanked = out.join("\n");
+  if (given.map((g, i) => g + (blanks[i] ?? "")).join("") !== blanked) {
+    throw new LabError(`${where}: internal error: the blank cell does not split into given lines and blanks`);
+  }
   const problem = syntaxError(blanked);
   if (problem) {
     throw new LabError(`${where}: the student version does not parse (${problem}); a solution region must hold whole statements, e.g. a function's body, not part of an expression`);
   }
-  return { code: blanked, messages };
+  return { code: blanked, messages, given, blanks };
 }
 
 /** The first syntax error of a TypeScript cell, or undefined. */

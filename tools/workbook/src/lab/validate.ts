@@ -35,7 +35,7 @@ export async function validateLab(nb: Notebook, file: string, options: GradeOpti
     tests.push({ id: t.id, points: t.points, source, visible_source: source, checksum: t.checksum, hidden: source.includes(HIDDEN_PLACEHOLDER), cell_id: String(cell.id ?? ""), after_cell_id: null });
   }
   const bundle: Bundle = { format: BUNDLE_FORMAT, version: 1, lab: meta.name, source_sha256: "", max_score: meta.max_score, quick: null, tests };
-  const graded = await gradeNotebook(bundle, nb, "self-check", file, { ...options, cwd: options.cwd ?? kernelLibFolder(path.dirname(path.resolve(file))) });
+  const graded = await gradeNotebook(bundle, nb, "self-check", file, { ...options, sandboxMode: "off", cwd: options.cwd ?? kernelLibFolder(path.dirname(path.resolve(file))) });
   for (const t of graded.result.tests) {
     if (t.integrity === "modified") problems.push(`test ${t.id}: the test cell was changed since it was handed out; a changed test scores 0 when graded (restore the original)`);
   }
