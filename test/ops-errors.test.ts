@@ -82,7 +82,9 @@ describe("error messages name the op and the offending shapes, dtypes or values"
     expect(() => torch.ones(3, { dtype: "int32" }).mean()).toThrow(/mean: input dtype int32 is not floating point.*float\(\)/);
     expect(() => torch.ones(3, { dtype: "int32" }).add_(0.5)).toThrow(/add_: the result is float32 and cannot be written into a int32 tensor/);
     expect(() => torch.zeros(2, { dtype: "complex64" as "float32" })).toThrow(/zeros: unknown dtype "complex64"/);
-    expect(() => torch.ones(2).to("cuda" as "cpu")).toThrow(/to: unknown device "cuda"/);
+    // issue 12: a CUDA name says there is none and what the device is
+    expect(() => torch.ones(2).to("cuda" as "cpu")).toThrow(/to: "cuda" is not available here: there is no CUDA/);
+    expect(() => torch.ones(2).to("tpu")).toThrow(/to: unknown device "tpu"; the device here is "cpu"/);
   });
 
   it("creation and conversion misuse", () => {

@@ -67,6 +67,9 @@ function resolve(name: string): Fn {
     };
     return fns[op];
   }
+  if (op === "meshgrid" && rest.length === 2) {
+    return (a, b) => torch.meshgrid(a, b, { indexing: rest[0] as "ij" | "xy" })[Number(rest[1])];
+  }
   if (op === "arange" && rest.length === 4) {
     const [a, b, step] = rest.slice(0, 3).map(Number);
     return () => torch.arange(a, b, step, { dtype: rest[3] as torch.DType });

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { torch, d2l, transforms, iter, next, len } from "../kernel-lib/src/index";
 import * as spelling from "./types/spelling";
+import { gradcheck, input } from "./helpers/gradcheck";
 
 describe("issue 12: PyTorch spellings", () => {
   it("(1) forward may return a tuple [logits, probas]; (3) modules and losses are callable, same as forward", () => {
@@ -110,7 +111,7 @@ describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, 
     expect(r.loader.shuffle).toBe(true);
     expect(r.batches).toBe(2 + 3);
     expect(() => r.x.sum({ dims: 0 } as never)).toThrow(/sum: unknown option "dims"/);
-    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: dim is required/);
+    expect(() => torch.nn.functional.softmax(r.x, {} as never)).toThrow(/softmax: give the dim/);
   });
 
   it("(6) for (const row of t) walks the first dim; len(t), len(ds), len(loader); iter/next", () => {
@@ -159,5 +160,29 @@ describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, 
     expect(toTensor(already)).toBe(already);
     const norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [0.5])]);
     expect(norm(img).tolist()).toEqual([[[-1, 1], [-0.6, -0.2]]].map((r) => r.map((c) => c.map((v) => expect.closeTo(v, 6)))));
+  });
+});
+
+describe("issue 12 (10): missing functions", () => {
+  it("Tensor.round rounds half to even like PyTorch; floor and ceil as methods", () => {
+    const t = torch.tensor([0.5, 1.5, 2.5, -0.5, -1.7, 2.2]);
+    expect(t.round().tolist()).toEqual([0, 2, 2, -0, -2, 2]);
+    expect(t.floor().tolist()).toEqual([0, 1, 2, -1, -2, 2]);
+    expect(t.ceil().tolist()).toEqual([1, 2, 3, -0, -1, 3]);
+  });
+
+  it("torch.meshgrid(x, y, { indexing }) gives PyTorch's grids and is differentiable (float64 finite differences)", () => {
+    const [gx, gy] = torch.meshgrid(torch.tensor([1, 2, 3]), torch.tensor([4, 5]), { indexing: "ij" });
+    expect(gx.tolist()).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(gy.tolist()).toEqual([[4, 5], [4, 5], [4, 5]]);
+    const [xx] = torch.meshgrid([torch.tensor([1, 2, 3]), torch.tensor([4, 5])], { indexing: "xy" });
+    expect(xx.shape).toEqual([2, 3]);
+    for (const indexing of ["ij", "xy"] as const) {
+      gradcheck(`meshgrid ${indexing}`, (a, b) => {
+        const [u, v] = torch.meshgrid(a, b, { indexing });
+        return u.mul(v).add(u.mul(u));
+      }, [input([3], 1), input([4], 2)]);
+    }
+    expect(() => torch.meshgrid(torch.zeros([2, 2]))).toThrow(/meshgrid: argument 0 must be a 0-D or 1-D tensor, got shape \[2,2\]/);
   });
 });

@@ -146,3 +146,33 @@ export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => ix.gath
 export const numel = (x: Tensor): number => x.numel();
 export const clone = (x: Tensor): Tensor => x.clone();
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+
+/**
+ * torch.meshgrid(x, y, ..., { indexing }): for 1-D tensors of sizes n0, n1, ... the coordinate grids, each of shape
+ * [n0, n1, ...] ("ij", the default) or with the first two dims swapped ("xy", NumPy's); differentiable.
+ */
+export function meshgrid(...args: (Tensor | Tensor[] | { indexing?: "ij" | "xy" })[]): Tensor[] {
+  let indexing: "ij" | "xy" = "ij";
+  const last = args[args.length - 1];
+  if (last !== undefined && !(last instanceof Tensor) && !Array.isArray(last)) {
+    indexing = last.indexing ?? "ij";
+    if (indexing !== "ij" && indexing !== "xy") throw new Error(`meshgrid: indexing must be "ij" or "xy", got ${JSON.stringify(indexing)}`);
+    args = args.slice(0, -1);
+  }
+  const tensors = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Tensor[];
+  if (tensors.length === 0) throw new Error("meshgrid: expects at least one tensor");
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor) || t.dim() > 1) {
+      throw new Error(`meshgrid: argument ${i} must be a 0-D or 1-D tensor, got ${t instanceof Tensor ? `shape [${t.shape}]` : typeof t}`);
+    }
+  });
+  const flat = tensors.map((t) => t.reshape(-1));
+  const swap = indexing === "xy" && flat.length >= 2;
+  const order = swap ? [1, 0, ...flat.slice(2).map((_, i) => i + 2)] : flat.map((_, i) => i);
+  const shape = order.map((i) => flat[i].shape[0]);
+  return flat.map((t, i) => {
+    const at = order.indexOf(i);
+    const view = shape.map((n, d) => (d === at ? n : 1));
+    return t.reshape(view).expand(shape);
+  });
+}

@@ -113,3 +113,9 @@ export function keywordsAndNamespaces() {
   const toTensor = transforms.ToTensor();
   return { p1, p2, values, indices, v2, a1, s0, s1, m1, sgd, sgdMomentum, adam, batches, rows, lengths, onCpu, netOnCpu, toTensor, x, loader };
 }
+
+// (4) the hint's spelling for `const nn = torch.nn` used as a type: an import alias is a value and a type
+import nnAlias = torch.nn;
+export function aliasAsType(): nnAlias.Linear {
+  return new nnAlias.Linear(2, 2);
+}

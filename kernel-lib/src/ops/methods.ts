@@ -143,10 +143,10 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
     return un.tanh(this);
   },
   softmax(dim: number | { dim: number }): Tensor {
-    return sm.softmax(this, requiredDim("softmax", dim));
+    return sm.softmax(this, requiredDim(dim));
   },
   logSoftmax(dim: number | { dim: number }): Tensor {
-    return sm.logSoftmax(this, requiredDim("logSoftmax", dim));
+    return sm.logSoftmax(this, requiredDim(dim));
   },
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
@@ -304,6 +304,15 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   },
   _addInPlaceRaw(g: Tensor): void {
     ip.addRaw(this, g);
+  },
+  round(): Tensor {
+    return un.round(this);
+  },
+  floor(): Tensor {
+    return un.floor(this);
+  },
+  ceil(): Tensor {
+    return un.ceil(this);
   },
   [Symbol.iterator](): IterableIterator<Tensor> {
     return item.rows(this);

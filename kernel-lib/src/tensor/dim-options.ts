@@ -22,9 +22,7 @@ export function dimArgs<D>(op: string, dim: D | DimOptions<D> | undefined, keepd
   return [dim as D | undefined, keepdim ?? false];
 }
 
-/** The dim of softmax-like ops, positional or `{ dim }`; it is required. */
-export function requiredDim(op: string, dim: number | { dim: number } | undefined): number {
-  const d = isOptions(dim) ? (dim as { dim?: number }).dim : dim;
-  if (typeof d !== "number") throw new Error(`${op}: dim is required (softmax over which dimension?), e.g. ${op}(x, 1) or ${op}(x, { dim: 1 })`);
-  return d;
+/** The dim of softmax-like ops, positional or `{ dim }` (the op itself reports a missing one). */
+export function requiredDim(dim: number | { dim: number } | undefined): number {
+  return (isOptions(dim) ? (dim as { dim?: number }).dim : dim) as number;
 }

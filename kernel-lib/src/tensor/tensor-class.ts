@@ -32,6 +32,10 @@ export interface Tensor {
   [index: number]: Tensor;
   /** `for (const row of t)`: the rows along the first dimension, as PyTorch's iteration. */
   [Symbol.iterator](): IterableIterator<Tensor>;
+  /** Rounds half to even, as PyTorch's round (zero gradient). Also floor() and ceil(). */
+  round(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
   size(dim: number): number;

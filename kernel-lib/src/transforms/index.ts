@@ -6,7 +6,8 @@ export type Transform = (image: Tensor) => Tensor;
 
 /**
  * torchvision.transforms.ToTensor(): an image as float32 [C,H,W] in 0..1. A uint8 tensor [H,W] or [H,W,C] (or a
- * decoded PNG `{ data, shape }`) is scaled by 1/255 and moved channels-first, as torchvision does with a PIL image.
+ * uint8 `{ data, shape }` [H,W(,C)]) is scaled by 1/255 and moved channels-first, as torchvision does with a PIL
+ * image; decodePng's result (float32 [C,H,W] in 0..1) becomes a tensor as it is.
  * The datasets here already give float32 [C,H,W] images in 0..1 (what torchvision gives after ToTensor), and those
  * pass through unchanged, so `transform: transforms.ToTensor()` from a PyTorch line works as written.
  */
@@ -17,8 +18,9 @@ export function ToTensor(): (image: Tensor | { data: ArrayLike<number>; shape: r
       return channelsFirst(image.float().div(255));
     }
     if (image && typeof image === "object" && "data" in image && "shape" in image) {
-      const t = tensor(Array.from(image.data)).reshape([...image.shape]);
-      return channelsFirst(t.div(255));
+      // decodePng's { data: Float32Array [C,H,W] in 0..1 } is already what ToTensor makes
+      if (image.data instanceof Float32Array && image.shape.length === 3) return tensor(image.data).reshape([...image.shape]);
+      return channelsFirst(tensor(Array.from(image.data)).reshape([...image.shape]).div(255));
     }
     throw new Error(`ToTensor: expected a uint8 image tensor [H,W] or [H,W,C], a float tensor, or a decoded PNG { data, shape }, got ${typeof image}`);
   };

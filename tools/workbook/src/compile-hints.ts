@@ -76,6 +76,39 @@ export const COMPILE_HINTS: readonly CompileHint[] = [
     message: /^Cannot find name '(torch|nn|optim|F|d2l)'\.$/,
     hint: (m) => `'${m[1]}' is not defined yet: run the cell that imports it (import { torch, d2l } from "kernel-lib") first.`,
   },
+  // the PyTorch spellings TypeScript cannot take (issue 12): each hint says what to write instead
+  {
+    code: 2503,
+    message: /^Cannot find namespace '([\w$]+)'\.$/,
+    hint: (m) =>
+      `'${m[1]}' is a value here, not a namespace (const ${m[1]} = torch.${m[1]} makes only a value): write ` +
+      `import ${m[1]} = torch.${m[1]}; or import { ${m[1]} } from "kernel-lib" to use it as a type (fc1: ${m[1]}.Linear).`,
+  },
+  {
+    code: 2695,
+    message: /^Left side of comma operator is unused and has no side effects\.$/,
+    hint: (_m, at) =>
+      /^\s*return\b/.test(at.line)
+        ? "to return several values (Python's return logits, probas) write return [logits, probas] and type forward as " +
+          "forward(x: torch.Tensor): [torch.Tensor, torch.Tensor]; destructure with const [logits, probas] = model(x)."
+        : at.line.slice(0, at.start).lastIndexOf("[") > at.line.slice(0, at.start).lastIndexOf("]")
+          ? "x[i, j] is JavaScript's comma operator (it reads x[j]): write x[i][j] for one element, or " +
+            "x.index([rows, cols]) for PyTorch's advanced indexing."
+          : "a comma outside a call or array keeps only the last value: write the values as an array [a, b].",
+  },
+  {
+    code: 1005,
+    message: /^'\]' expected\.$/,
+    hint: (_m, at) =>
+      /\[[^\]]*:/.test(at.line)
+        ? "slices are not TypeScript syntax: x[1:3] is x.narrow(0, 1, 2) (dim, start, length), x[:, 0] is x.select(1, 0)."
+        : "",
+  },
+  {
+    code: 2322,
+    message: /^Type 'number' is not assignable to type 'Tensor'\.$/,
+    hint: (_m, at) => (/\]\s*=[^=]/.test(at.line) ? "t[i] = v takes a tensor here: write t[i] = torch.tensor(v)." : ""),
+  },
 ];
 
 /** The first hint that matches a diagnostic, or null. */
@@ -83,7 +116,10 @@ export function compileHint(code: number | undefined, message: string, at: HintC
   for (const h of COMPILE_HINTS) {
     if (h.code !== undefined && h.code !== code) continue;
     const m = message.match(h.message);
-    if (m) return h.hint(m, at);
+    if (m) {
+      const hint = h.hint(m, at);
+      if (hint) return hint;
+    }
   }
   return null;
 }
