@@ -186,3 +186,47 @@ describe("issue 12 (10): missing functions", () => {
     expect(() => torch.meshgrid(torch.zeros([2, 2]))).toThrow(/meshgrid: argument 0 must be a 0-D or 1-D tensor, got shape \[2,2\]/);
   });
 });
+
+describe("issue 12 (5): the remaining keyword parameters as options objects", () => {
+  const r = spelling.moreKeywords();
+  const same = (spellings: torch.Tensor[], shape: number[]) => {
+    for (const t of spellings) expect(t.shape).toEqual(shape);
+    for (const t of spellings.slice(1)) expect(t.tolist()).toEqual(spellings[0].tolist());
+  };
+  it("torch.cat(ts, { dim }) and torch.stack(ts, { dim })", () => {
+    same(r.cat, [2, 6]);
+    expect(r.cat[0].tolist()).toEqual([[0, 1, 2, 1, 1, 1], [3, 4, 5, 1, 1, 1]]);
+    same(r.stack, [2, 3, 2]);
+  });
+  it("unsqueeze({ dim }), squeeze({ dim }), flatten({ startDim, endDim })", () => {
+    same(r.unsqueeze.slice(0, 2), [1, 2, 3]);
+    expect(r.unsqueeze[2].shape).toEqual([2, 3, 1]);
+    same(r.squeeze, [2, 3]);
+    same(r.flatten.slice(0, 2), [2, 3]);
+    expect(r.flatten[2].shape).toEqual([2, 3]);
+  });
+  it("norm({ p, dim, keepdim }), logsumexp(x, { dim, keepdim })", () => {
+    same(r.norm.slice(0, 2), [2, 1]);
+    expect(r.norm[0].tolist()).toEqual([[3], [12]]);
+    same(r.norm.slice(2), [3]);
+    same(r.logsumexp, [2, 1]);
+    expect(r.logsumexp[0].tolist()[0][0]).toBeCloseTo(Math.log(Math.exp(0) + Math.exp(1) + Math.exp(2)), 5);
+  });
+  it("std/var({ dim, keepdim, unbiased }), positional unbiased, correction", () => {
+    same(r.std, [2, 1]);
+    expect(r.std[0].tolist()[0][0]).toBeCloseTo(Math.sqrt(2 / 3), 6);
+    same(r.var, [3]);
+    expect(r.var[0].tolist()).toEqual([4.5, 4.5, 4.5]);
+    const x = torch.tensor([1, 2, 3, 4]);
+    expect(x.var(false).item()).toBeCloseTo(1.25, 6);
+    expect(torch.var(x, { unbiased: false }).item()).toBeCloseTo(1.25, 6);
+    expect(x.var().item()).toBeCloseTo(5 / 3, 6);
+  });
+  it("a misspelt keyword names the op and its options", () => {
+    const a = torch.zeros([2, 2]);
+    expect(() => torch.cat([a, a], { axis: 1 } as never)).toThrow(/cat: unknown option "axis" \(the options are dim\)/);
+    expect(() => a.flatten({ start_dim: 1 } as never)).toThrow(/flatten: unknown option "start_dim" \(the options are startDim, endDim\)/);
+    expect(() => a.std({ dim: 0, ddof: 1 } as never)).toThrow(/std: unknown option "ddof"/);
+    expect(() => a.var({ unbiased: true, correction: 0 })).toThrow(/var: give unbiased or correction, not both/);
+  });
+});

@@ -1,5 +1,6 @@
 import { Tensor, Scalar, ValuesIndices } from "./tensor/tensor";
-import type { DimOptions } from "./tensor/dim-options";
+import type { DimOptions, NormOptions, VarOptions } from "./tensor/dim-options";
+import { dimArgs, dimOnly } from "./tensor/dim-options";
 import type { DType } from "./tensor/dtype";
 import type { Device } from "./tensor/tensor";
 import * as ew from "./ops/elementwise";
@@ -85,7 +86,10 @@ export const sigmoid = (x: Tensor): Tensor => un.sigmoid(x);
 export const tanh = (x: Tensor): Tensor => un.tanh(x);
 export const softmax = (x: Tensor, dim: number | { dim: number }): Tensor => x.softmax(dim);
 export const logSoftmax = (x: Tensor, dim: number | { dim: number }): Tensor => x.logSoftmax(dim);
-export const logsumexp = (x: Tensor, dim: number, keepdim = false): Tensor => sm.logsumexp(x, dim, keepdim);
+export function logsumexp(x: Tensor, dim: number | DimOptions, keepdim?: boolean): Tensor {
+  const [d, k] = dimArgs("logsumexp", dim, keepdim);
+  return sm.logsumexp(x, d as number, k);
+}
 
 // linear algebra
 export const matmul = (a: Tensor, b: Tensor): Tensor => mmul.matmul(a, b);
@@ -103,12 +107,17 @@ export const mean = (x: Tensor, dim?: number | number[] | null | DimOptions<numb
 export const prod = (x: Tensor, dim?: number | null | DimOptions<number | null>, keepdim?: boolean): Tensor => x.prod(dim, keepdim);
 export const argmax = (x: Tensor, dim?: number | DimOptions, keepdim?: boolean): Tensor => x.argmax(dim, keepdim);
 export const argmin = (x: Tensor, dim?: number | DimOptions, keepdim?: boolean): Tensor => x.argmin(dim, keepdim);
-export const norm = (x: Tensor, p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor => red.norm(x, p, dim, keepdim);
-export const std = (x: Tensor, dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor => x.std(dim, options);
+export function norm(x: Tensor, p?: number, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+export function norm(x: Tensor, options: NormOptions): Tensor;
+export function norm(x: Tensor, p?: number | NormOptions, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor {
+  return x.norm(p as number, dim, keepdim);
+}
+export const std = (x: Tensor, dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor =>
+  x.std(dim, unbiased, keepdim);
 export { variance as var };
 
-function variance(x: Tensor, dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor {
-  return x.var(dim, options);
+function variance(x: Tensor, dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor {
+  return x.var(dim, unbiased, keepdim);
 }
 
 /** max(x): the largest element; max(x, dim): { values, indices }; max(x, other): elementwise maximum. */
@@ -131,15 +140,20 @@ export function min(x: Tensor, dim?: number | Tensor | DimOptions, keepdim?: boo
 
 // shape and indexing
 export const reshape = (x: Tensor, shape: number[]): Tensor => sh.reshape(x, shape);
-export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => sh.flatten(x, startDim, endDim);
+export function flatten(x: Tensor, startDim?: number, endDim?: number): Tensor;
+export function flatten(x: Tensor, options: { startDim?: number; endDim?: number }): Tensor;
+export function flatten(x: Tensor, startDim?: number | { startDim?: number; endDim?: number }, endDim?: number): Tensor {
+  return x.flatten(startDim as number, endDim);
+}
 export const transpose = (x: Tensor, dim0: number, dim1: number): Tensor => sh.transpose(x, dim0, dim1);
 export const permute = (x: Tensor, dims: number[]): Tensor => sh.permute(x, dims);
 export const t = (x: Tensor): Tensor => sh.T(x);
-export const unsqueeze = (x: Tensor, dim: number): Tensor => sh.unsqueeze(x, dim);
-export const squeeze = (x: Tensor, dim?: number): Tensor => sh.squeeze(x, dim);
-export const cat = (tensors: Tensor[], dim = 0): Tensor => sh.cat(tensors, dim);
+export const unsqueeze = (x: Tensor, dim: number | { dim: number }): Tensor => x.unsqueeze(dim);
+export const squeeze = (x: Tensor, dim?: number | { dim?: number }): Tensor => x.squeeze(dim);
+/** cat(tensors, dim = 0) or cat(tensors, { dim }). */
+export const cat = (tensors: Tensor[], dim?: number | { dim?: number }): Tensor => sh.cat(tensors, dimOnly("cat", dim) ?? 0);
 export const concat = cat;
-export const stack = (tensors: Tensor[], dim = 0): Tensor => sh.stack(tensors, dim);
+export const stack = (tensors: Tensor[], dim?: number | { dim?: number }): Tensor => sh.stack(tensors, dimOnly("stack", dim) ?? 0);
 export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => sh.narrow(x, dim, start, length);
 export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => ix.indexSelect(x, dim, index);
 export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => ix.gather(x, dim, index);

@@ -119,3 +119,20 @@ import nnAlias = torch.nn;
 export function aliasAsType(): nnAlias.Linear {
   return new nnAlias.Linear(2, 2);
 }
+
+// (5) the remaining keyword parameters as options objects, next to their positional forms
+export function moreKeywords() {
+  const a = torch.arange(6, { dtype: "float32" }).reshape(2, 3);
+  const b = torch.ones([2, 3]);
+  return {
+    cat: [torch.cat([a, b], { dim: 1 }), torch.cat([a, b], 1)],
+    stack: [torch.stack([a, b], { dim: 2 }), torch.stack([a, b], 2)],
+    unsqueeze: [a.unsqueeze({ dim: 0 }), a.unsqueeze(0), torch.unsqueeze(a, { dim: -1 })],
+    squeeze: [a.unsqueeze(1).squeeze({ dim: 1 }), a.unsqueeze(1).squeeze(1), torch.squeeze(a.unsqueeze(0), { dim: 0 })],
+    flatten: [a.reshape(2, 3, 1).flatten({ startDim: 1 }), a.reshape(2, 3, 1).flatten(1), torch.flatten(a.reshape(1, 2, 3), { startDim: 0, endDim: 1 })],
+    norm: [a.norm({ p: 1, dim: 1, keepdim: true }), a.norm(1, 1, true), torch.norm(a, 2, { dim: 0 }), torch.norm(a, 2, 0)],
+    logsumexp: [torch.logsumexp(a, { dim: 1, keepdim: true }), torch.logsumexp(a, 1, true)],
+    std: [a.std({ dim: 1, keepdim: true, unbiased: false }), a.std(1, false, true), torch.std(a, 1, { correction: 0, keepdim: true })],
+    var: [a.var({ dim: 0, unbiased: true }), a.var(0), torch.var(a, 0, true)],
+  };
+}

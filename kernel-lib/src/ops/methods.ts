@@ -10,7 +10,7 @@ import * as sm from "./softmax";
 import * as ip from "./inplace";
 import * as cv from "./convert";
 import { formatShape } from "../tensor/shape";
-import { DimOptions, dimArgs, requiredDim } from "../tensor/dim-options";
+import { DimOptions, NormOptions, VarOptions, dimArgs, dimOnly, keywordOptions, requiredDim, varArgs } from "../tensor/dim-options";
 import * as item from "./item";
 
 /**
@@ -190,14 +190,19 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
     const [d, k] = dimArgs("argmin", dim, keepdim);
     return red.argExtreme(this, "argmin", d, k);
   },
-  norm(p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor {
-    return red.norm(this, p, dim, keepdim);
+  norm(p?: number | NormOptions, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor {
+    const o = keywordOptions("norm", p, ["p", "dim", "keepdim"] as const);
+    if (o) return red.norm(this, (o.p as number | undefined) ?? 2, o.dim as number | number[] | null | undefined, (o.keepdim as boolean | undefined) ?? false);
+    const [d, k] = dimArgs("norm", dim, keepdim);
+    return red.norm(this, (p as number | undefined) ?? 2, d, k);
   },
-  var(dim?: number | number[] | null, options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return red.variance(this, dim, options.correction ?? 1, options.keepdim ?? false);
+  var(dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor {
+    const [d, correction, k] = varArgs("var", dim, unbiased, keepdim);
+    return red.variance(this, d, correction, k);
   },
-  std(dim?: number | number[] | null, options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return red.variance(this, dim, options.correction ?? 1, options.keepdim ?? false).sqrt();
+  std(dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor {
+    const [d, correction, k] = varArgs("std", dim, unbiased, keepdim);
+    return red.variance(this, d, correction, k).sqrt();
   },
   reshape(...shape: (number | number[])[]): Tensor {
     return sh.reshape(this, sh.shapeArg(shape), "reshape");
@@ -205,8 +210,10 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   view(...shape: (number | number[])[]): Tensor {
     return sh.reshape(this, sh.shapeArg(shape), "view");
   },
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return sh.flatten(this, startDim, endDim);
+  flatten(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number): Tensor {
+    const o = keywordOptions("flatten", startDim, ["startDim", "endDim"] as const);
+    if (o) return sh.flatten(this, (o.startDim as number | undefined) ?? 0, (o.endDim as number | undefined) ?? -1);
+    return sh.flatten(this, (startDim as number | undefined) ?? 0, endDim ?? -1);
   },
   get T(): Tensor {
     return sh.T(this);
@@ -220,11 +227,11 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   permute(...dims: (number | number[])[]): Tensor {
     return sh.permute(this, sh.shapeArg(dims));
   },
-  unsqueeze(dim: number): Tensor {
-    return sh.unsqueeze(this, dim);
+  unsqueeze(dim: number | { dim: number }): Tensor {
+    return sh.unsqueeze(this, dimOnly("unsqueeze", dim) as number);
   },
-  squeeze(dim?: number): Tensor {
-    return sh.squeeze(this, dim);
+  squeeze(dim?: number | { dim?: number }): Tensor {
+    return sh.squeeze(this, dimOnly("squeeze", dim));
   },
   expand(...shape: (number | number[])[]): Tensor {
     return sh.expand(this, sh.shapeArg(shape));

@@ -5,7 +5,7 @@ import { DType, TypedArray, dtypeOfArray, isFloating } from "./dtype";
 import { Shape, formatShape, numelOf } from "./shape";
 import { Node, isGradEnabled, runBackward } from "./autograd";
 import { formatTensor } from "./format";
-import type { DimOptions } from "./dim-options";
+import type { DimOptions, NormOptions, VarOptions } from "./dim-options";
 
 export type Device = "cpu" | "webgpu";
 
@@ -106,19 +106,25 @@ export interface Tensor {
   argmax(dim?: number | DimOptions, keepdim?: boolean): Tensor;
   argmin(dim?: number | DimOptions, keepdim?: boolean): Tensor;
   /** p-norm over all elements or over dim (default p=2, the Frobenius/Euclidean norm). */
-  norm(p?: number, dim?: number | number[] | null, keepdim?: boolean): Tensor;
-  var(dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor;
-  std(dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor;
+  norm(p?: number, dim?: number | number[] | null | DimOptions<number | number[] | null>, keepdim?: boolean): Tensor;
+  norm(options: NormOptions): Tensor;
+  /**
+   * Variance (Bessel-corrected unless unbiased is false or correction is 0): `x.var()`, `x.var(dim, unbiased?,
+   * keepdim?)`, `x.var(dim, { correction, keepdim })`, `x.var({ dim, keepdim, unbiased })`.
+   */
+  var(dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor;
+  std(dim?: number | number[] | null | boolean | VarOptions, unbiased?: boolean | Omit<VarOptions, "dim">, keepdim?: boolean): Tensor;
   reshape(...shape: (number | number[])[]): Tensor;
   view(...shape: (number | number[])[]): Tensor;
   flatten(startDim?: number, endDim?: number): Tensor;
+  flatten(options: { startDim?: number; endDim?: number }): Tensor;
   /** The transpose of a 2-D tensor (a copy; see README: views vs copies). */
   readonly T: Tensor;
   t(): Tensor;
   transpose(dim0: number, dim1: number): Tensor;
   permute(...dims: (number | number[])[]): Tensor;
-  unsqueeze(dim: number): Tensor;
-  squeeze(dim?: number): Tensor;
+  unsqueeze(dim: number | { dim: number }): Tensor;
+  squeeze(dim?: number | { dim?: number }): Tensor;
   expand(...shape: (number | number[])[]): Tensor;
   expandAs(other: Tensor): Tensor;
   viewAs(other: Tensor): Tensor;
