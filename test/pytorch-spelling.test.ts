@@ -230,3 +230,56 @@ describe("issue 12 (5): the remaining keyword parameters as options objects", ()
     expect(() => a.var({ unbiased: true, correction: 0 })).toThrow(/var: give unbiased or correction, not both/);
   });
 });
+
+describe("issue 12 (10): torch.autograd.grad", () => {
+  it("returns the gradients backward computes, without touching .grad", () => {
+    const r = spelling.autogradGrad();
+    expect(r.x.grad).toBeNull();
+    expect(r.w.grad).toBeNull();
+    r.y.backward(); // the graph was retained
+    expect(r.dx!.tolist()).toEqual(r.x.grad!.tolist());
+    expect(r.dw!.tolist()).toEqual(r.w.grad!.tolist());
+    expect(r.dx!.tolist()).toEqual([0.5, 4, 24]); // 2 x w^2
+  });
+
+  it("gradOutputs weights a non-scalar output (d x^3 = 3x^2); createGraph says double backward is unsupported", () => {
+    const r = spelling.autogradGrad();
+    expect(r.dz!.tolist()).toEqual([3, 12, 27]);
+    expect(r.dz!.requiresGrad).toBe(false);
+    expect(r.x.grad).toBeNull();
+    expect(() => torch.autograd.grad(r.x.pow(3).sum(), r.x, { createGraph: true })).toThrow(/createGraph \(double backward\) is not supported/);
+  });
+
+  it("several outputs with gradOutputs sum their vector-Jacobian products; non-leaf inputs; float64 against backward", () => {
+    torch.manualSeed(1);
+    const a = torch.randn([3, 2], { dtype: "float64", requiresGrad: true });
+    const h = a.tanh();
+    const o1 = h.mul(a).sum(1);
+    const o2 = h.exp();
+    const v1 = torch.randn([3], { dtype: "float64" });
+    const v2 = torch.randn([3, 2], { dtype: "float64" });
+    const [ga, gh] = torch.autograd.grad([o1, o2], [a, h], { gradOutputs: [v1, v2], retainGraph: true });
+    h.retainGrad();
+    o1.mul(v1).sum().add(o2.mul(v2).sum()).backward();
+    const close = (p: torch.Tensor, q: torch.Tensor) => p.tolist().flat().forEach((v, i) => expect(v).toBeCloseTo(q.tolist().flat()[i] as number, 12));
+    close(ga!, a.grad!);
+    expect(gh!.shape).toEqual([3, 2]);
+    // dL/dh = v1[:, None] * a + v2 * exp(h)
+    close(gh!, v1.unsqueeze(1).mul(a).add(v2.mul(h.exp())).detach());
+  });
+
+  it("an input the outputs do not use is an error unless allowUnused; bad arguments are clear", () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    const u = torch.tensor([3], { requiresGrad: true });
+    expect(() => torch.autograd.grad(x.sum(), [x, u])).toThrow(/autograd.grad: input 1 \(shape \[1\]\) was not used.*allowUnused: true/);
+    const [gx, gu] = torch.autograd.grad(x.sum(), [x, u], { allowUnused: true });
+    expect(gx!.tolist()).toEqual([1, 1]);
+    expect(gu).toBeNull();
+    expect(() => torch.autograd.grad(x.mul(2), x)).toThrow(/only for scalar outputs.*pass gradOutputs/);
+    expect(() => torch.autograd.grad(x.sum(), torch.ones([2]))).toThrow(/input 0 \(shape \[2\]\) does not require grad/);
+    expect(() => torch.autograd.grad(x.sum(), x, { retain_graph: true } as never)).toThrow(/unknown option "retain_graph"/);
+    const y = x.mul(x).sum();
+    torch.autograd.grad(y, x);
+    expect(() => torch.autograd.grad(y, x)).toThrow(/backward through the graph a second time/);
+  });
+});

@@ -27,6 +27,7 @@ export * as optim from "./optim/index";
 export * as utils from "./utils";
 export * as datasets from "./datasets/index";
 export * as transforms from "./transforms/index";
+export * as autograd from "./tensor/autograd-grad";
 export { save, load } from "./io/index";
 
 // dtype names, as torch.float32 / torch.long

@@ -136,3 +136,14 @@ export function moreKeywords() {
     var: [a.var({ dim: 0, unbiased: true }), a.var(0), torch.var(a, 0, true)],
   };
 }
+
+// (10) torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph })
+export function autogradGrad() {
+  const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const w = torch.tensor([0.5, -1, 2], { requiresGrad: true });
+  const y = x.mul(w).pow(2).sum();
+  const [dx, dw] = torch.autograd.grad(y, [x, w], { retainGraph: true });
+  const z = x.pow(3);
+  const [dz] = torch.autograd.grad(z, x, { gradOutputs: torch.onesLike(z) });
+  return { x, w, y, dx, dw, dz };
+}

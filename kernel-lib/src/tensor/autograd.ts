@@ -10,7 +10,7 @@ import { formatShape, sameShape } from "./shape";
  */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
 
-interface Edge {
+export interface Edge {
   tensor: Tensor;
   node: Node | null;
   needs: boolean;
