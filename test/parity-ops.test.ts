@@ -43,6 +43,8 @@ const UNARY: Record<string, Fn> = {
   "flatten 1": (x) => x.flatten(1), unsqueeze: (x) => x.unsqueeze(1), expand: (x) => x.expand(2, 3, 4), narrow: (x) => x.narrow(1, 1, 2),
   "cat 1": (a, b) => torch.cat([a, b, a], 1), "stack 2": (a, b) => torch.stack([a, b], 2),
   indexSelect: (x, i) => x.indexSelect(1, i), gather: (x, i) => x.gather(1, i), index: (x, r, c) => x.index([r, c]),
+  "scatter src": (x, i, s) => x.scatter(1, i, s), "scatter value": (x, i) => x.scatter(0, i, 1.5),
+  "scatter_ onehot": (y) => torch.zeros([4, 5]).scatter_(1, y.unsqueeze(1), 1),
   "crossEntropy large logits": (z, y) => F.crossEntropy(z, y), "bceWithLogits large": (z, t) => F.binaryCrossEntropyWithLogits(z, t),
   arange: () => torch.arange(-8.0, 8.0, 0.1), linspace: () => torch.linspace(-1, 3, 7), eye: () => torch.eye(3, 4),
 };

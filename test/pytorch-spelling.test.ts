@@ -283,3 +283,38 @@ describe("issue 12 (10): torch.autograd.grad", () => {
     expect(() => torch.autograd.grad(y, x)).toThrow(/backward through the graph a second time/);
   });
 });
+
+describe("issue 12 (10): scatter_ and scatter", () => {
+  it("scatter_(dim, index, value) writes in place (one-hot targets); scatter(dim, index, src) copies", () => {
+    const r = spelling.scatterOneHot();
+    expect(r.onehot.tolist()).toEqual([[0, 0, 1, 0], [1, 0, 0, 0], [0, 1, 0, 0]]);
+    expect(r.placed.tolist()).toEqual([[0, 0, 5, 0], [6, 0, 0, 0], [0, 7, 0, 0]]);
+    const t = torch.zeros([2, 3]);
+    const same = t.scatter_(0, torch.tensor([[1, 0, 1]], { dtype: "int32" }), torch.tensor([[1, 2, 3]]));
+    expect(same).toBe(t);
+    expect(t.tolist()).toEqual([[0, 2, 0], [1, 0, 3]]);
+    const x = torch.ones([2, 2]);
+    expect(x.scatter(1, torch.tensor([[-1], [0]], { dtype: "int32" }), 0).tolist()).toEqual([[1, 0], [0, 1]]);
+    expect(x.tolist()).toEqual([[1, 1], [1, 1]]);
+  });
+
+  it("is differentiable w.r.t. the tensor and src (float64 finite differences)", () => {
+    const index = torch.tensor([[0, 2], [3, 1], [1, 0]], { dtype: "int32" });
+    gradcheck("scatter src", (x, s) => x.scatter(1, index, s).mul(x.add(1)), [input([3, 4], 1), input([3, 2], 2)]);
+    gradcheck("scatter value", (x) => x.scatter(0, torch.tensor([[2, 0, 1, 1]], { dtype: "int32" }), 1.5).pow(2), [input([3, 4], 3)]);
+    gradcheck("scatter_ on a non-leaf", (x, s) => x.mul(2).scatter_(1, index, s).sum(1), [input([3, 4], 4), input([3, 2], 5)]);
+  });
+
+  it("bad index dtype, shape or range, and a src of another dtype, are clear errors", () => {
+    const t = torch.zeros([2, 3]);
+    expect(() => t.scatter_(1, torch.tensor([[0], [1]]), 1)).toThrow(/scatter_: index must be an int32 tensor, got float32/);
+    expect(() => t.scatter_(1, torch.tensor([0, 1], { dtype: "int32" }), 1)).toThrow(/scatter_: index of shape \[2\] must have the rank of the tensor \[2,3\]/);
+    expect(() => t.scatter_(1, torch.tensor([[0], [1], [2]], { dtype: "int32" }), 1)).toThrow(/no larger than it outside dim 1/);
+    expect(() => t.scatter(1, torch.tensor([[0, 1]], { dtype: "int32" }), torch.ones([1, 1]))).toThrow(/no larger than src \[1,1\]/);
+    expect(() => t.scatter_(1, torch.tensor([[3], [0]], { dtype: "int32" }), 1)).toThrow(/scatter_: index 3 is out of range for dim 1 of a tensor of shape \[2,3\] of size 3/);
+    expect(() => t.scatter(0, torch.tensor([[0]], { dtype: "int32" }), torch.ones([1, 1], { dtype: "float64" }))).toThrow(/scatter: src has dtype float64 but the tensor is float32/);
+    expect(t.tolist()).toEqual([[0, 0, 0], [0, 0, 0]]); // nothing written by a failed call
+    const w = torch.zeros([2], { requiresGrad: true });
+    expect(() => w.scatter_(0, torch.tensor([0], { dtype: "int32" }), 1)).toThrow(/scatter_: a leaf tensor that requires grad/);
+  });
+});

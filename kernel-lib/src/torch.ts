@@ -158,6 +158,7 @@ export const stack = (tensors: Tensor[], dim?: number | { dim?: number }): Tenso
 export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => sh.narrow(x, dim, start, length);
 export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => ix.indexSelect(x, dim, index);
 export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => ix.gather(x, dim, index);
+export const scatter = (x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor => x.scatter(dim, index, src);
 export const numel = (x: Tensor): number => x.numel();
 export const clone = (x: Tensor): Tensor => x.clone();
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;

@@ -147,3 +147,11 @@ export function autogradGrad() {
   const [dz] = torch.autograd.grad(z, x, { gradOutputs: torch.onesLike(z) });
   return { x, w, y, dx, dw, dz };
 }
+
+// (10) one-hot targets with scatter_, as the STAT 453 softmax lecture writes them
+export function scatterOneHot() {
+  const y = torch.tensor([2, 0, 1], { dtype: "int32" });
+  const onehot = torch.zeros([3, 4]).scatter_(1, y.unsqueeze(1), 1);
+  const placed = torch.zeros([3, 4]).scatter(1, y.unsqueeze(1), torch.tensor([[5], [6], [7]]));
+  return { onehot, placed };
+}

@@ -6,6 +6,7 @@ import * as red from "./reduce";
 import * as mm from "./matmul";
 import * as sh from "./shape";
 import * as ix from "./index";
+import * as sc from "./scatter";
 import * as sm from "./softmax";
 import * as ip from "./inplace";
 import * as cv from "./convert";
@@ -253,6 +254,12 @@ const methods: ThisType<Tensor> & Record<string, unknown> = {
   },
   gather(dim: number, index: Tensor): Tensor {
     return ix.gather(this, dim, index);
+  },
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return sc.scatter(this, dim, index, src);
+  },
+  scatter_(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return ip.inplace(this, "scatter_", () => sc.scatter(this, dim, index, src, "scatter_"));
   },
   index(indices: (Tensor | number[])[]): Tensor {
     return ix.advancedIndex(this, indices);

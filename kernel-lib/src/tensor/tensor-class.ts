@@ -133,6 +133,13 @@ export interface Tensor {
   select(dim: number, index: number): Tensor;
   indexSelect(dim: number, index: Tensor): Tensor;
   gather(dim: number, index: Tensor): Tensor;
+  /**
+   * PyTorch's scatter: a copy with out[...index[p]...] = src[p] (or the number) along dim; index is int32 with the
+   * tensor's rank. Differentiable w.r.t. the tensor and src.
+   */
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+  /** scatter in place (e.g. one-hot targets: torch.zeros([n, 10]).scatter_(1, y.unsqueeze(1), 1)). */
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this;
   /** Advanced indexing on leading dims: x.index([rows, cols]) is PyTorch's x[rows, cols]. */
   index(indices: (Tensor | number[])[]): Tensor;
   /** Elements where mask is true, flattened (PyTorch's x[mask]). */
