@@ -1,7 +1,9 @@
 // Issue 12: student code runs as typed in PyTorch's spelling. One test per item, each using the student's line
 // (the lines themselves live in test/types/spelling.ts, which tslab's TypeScript also compiles: api-types.test.ts).
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { FASHION_MNIST_SOURCE } from "../kernel-lib/src/datasets/sources";
 import { describe, expect, it, vi } from "vitest";
 import { torch, d2l, transforms, iter, next, len } from "../kernel-lib/src/index";
 import * as spelling from "./types/spelling";
@@ -316,5 +318,21 @@ describe("issue 12 (10): scatter_ and scatter", () => {
     expect(t.tolist()).toEqual([[0, 0, 0], [0, 0, 0]]); // nothing written by a failed call
     const w = torch.zeros([2], { requiresGrad: true });
     expect(() => w.scatter_(0, torch.tensor([0], { dtype: "int32" }), 1)).toThrow(/scatter_: a leaf tensor that requires grad/);
+  });
+});
+
+describe("issue 12 (10): the datasets' download option", () => {
+  it("new MNIST({ root, train, download }) reads the shipped files either way", () => {
+    const r = spelling.datasetDownload();
+    expect(len(r.withDownload)).toBe(10000);
+    expect(len(r.offline)).toBe(10000);
+    expect(r.offline[0][1]).toBe(r.withDownload[0][1]);
+  });
+  it("FashionMNIST with download false and the files absent names where it looked and how to get them", () => {
+    const source = { ...FASHION_MNIST_SOURCE, name: "AbsentFashion", folder: "absent-fashion-for-test" };
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "absent-"));
+    expect(() => new torch.datasets.FashionMNIST({ root, train: true, download: false, source })).toThrow(
+      /AbsentFashion: the train files \(train-images-idx3-ubyte\.gz, train-labels-idx1-ubyte\.gz\) were not found in:\n  .*absent-\w+ \(root option\)[\s\S]*Pass \{ download: true \} to fetch them from http/,
+    );
   });
 });

