@@ -212,11 +212,11 @@ describe("issue 12 (5): the remaining keyword parameters as options objects", ()
     expect(r.norm[0].tolist()).toEqual([[3], [12]]);
     same(r.norm.slice(2), [3]);
     same(r.logsumexp, [2, 1]);
-    expect(r.logsumexp[0].tolist()[0][0]).toBeCloseTo(Math.log(Math.exp(0) + Math.exp(1) + Math.exp(2)), 5);
+    expect(r.logsumexp[0].dataSync()[0]).toBeCloseTo(Math.log(Math.exp(0) + Math.exp(1) + Math.exp(2)), 5);
   });
   it("std/var({ dim, keepdim, unbiased }), positional unbiased, correction", () => {
     same(r.std, [2, 1]);
-    expect(r.std[0].tolist()[0][0]).toBeCloseTo(Math.sqrt(2 / 3), 6);
+    expect(r.std[0].dataSync()[0]).toBeCloseTo(Math.sqrt(2 / 3), 6);
     same(r.var, [3]);
     expect(r.var[0].tolist()).toEqual([4.5, 4.5, 4.5]);
     const x = torch.tensor([1, 2, 3, 4]);
@@ -263,7 +263,7 @@ describe("issue 12 (10): torch.autograd.grad", () => {
     const [ga, gh] = torch.autograd.grad([o1, o2], [a, h], { gradOutputs: [v1, v2], retainGraph: true });
     h.retainGrad();
     o1.mul(v1).sum().add(o2.mul(v2).sum()).backward();
-    const close = (p: torch.Tensor, q: torch.Tensor) => p.tolist().flat().forEach((v, i) => expect(v).toBeCloseTo(q.tolist().flat()[i] as number, 12));
+    const close = (p: torch.Tensor, q: torch.Tensor) => Array.from(p.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(q.dataSync()[i], 12));
     close(ga!, a.grad!);
     expect(gh!.shape).toEqual([3, 2]);
     // dL/dh = v1[:, None] * a + v2 * exp(h)
@@ -334,5 +334,33 @@ describe("issue 12 (10): the datasets' download option", () => {
     expect(() => new torch.datasets.FashionMNIST({ root, train: true, download: false, source })).toThrow(
       /AbsentFashion: the train files \(train-images-idx3-ubyte\.gz, train-labels-idx1-ubyte\.gz\) were not found in:\n  .*absent-\w+ \(root option\)[\s\S]*Pass \{ download: true \} to fetch them from http/,
     );
+  });
+});
+
+describe("issue 12 (10): utils.makeGrid is torchvision's make_grid", () => {
+  type Enc = { shape: number[]; data: number[] };
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "make-grid.json"), "utf8")) as {
+    cases: { name: string; images: Enc | Enc[]; options: Record<string, unknown>; output: Enc }[];
+  };
+  const decode = (e: Enc) => torch.tensor(e.data).reshape(e.shape);
+  const camel: Record<string, string> = { pad_value: "padValue", value_range: "valueRange", scale_each: "scaleEach" };
+  it("has the generated cases", () => expect(fixture.cases.length).toBe(6));
+  for (const c of fixture.cases) {
+    it(`${c.name}: torchvision's grid`, () => {
+      const images = Array.isArray(c.images) ? c.images.map(decode) : decode(c.images);
+      const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [camel[k] ?? k, v]));
+      const grid = torch.utils.makeGrid(images, options);
+      expect(grid.shape).toEqual(c.output.shape);
+      Array.from(grid.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(c.output.data[i], 6));
+    });
+  }
+  it("the lab's spelling; a grayscale batch becomes 3 channels; bad input is a clear error", () => {
+    const r = spelling.imageGrid(torch.rand([6, 1, 28, 28]));
+    expect(r.grid.shape).toEqual([3, 2 * 30 + 2, 4 * 30 + 2]);
+    expect(r.positional.shape).toEqual(r.grid.shape);
+    expect(r.hwc.shape).toEqual([62, 122, 3]);
+    expect(() => torch.utils.makeGrid(torch.zeros([2, 1, 2, 2, 2]))).toThrow(/makeGrid: expects images \[N, C, H, W\].*got shape \[2,1,2,2,2\]/);
+    expect(() => torch.utils.makeGrid(torch.zeros([2, 1, 2, 2]), { pad_value: 1 } as never)).toThrow(/makeGrid: unknown option "pad_value"/);
+    expect(() => torch.utils.makeGrid([torch.zeros([1, 2, 2]), torch.zeros([1, 3, 2])])).toThrow(/image 1 of the list has shape \[1,3,2\]/);
   });
 });

@@ -162,3 +162,10 @@ export function datasetDownload() {
   const offline = new datasets.MNIST({ root: "data", train: false, download: false });
   return { withDownload, offline };
 }
+
+// (10) torchvision.utils.make_grid, as the lab's image grid uses it
+export function imageGrid(images: torch.Tensor) {
+  const grid = utils.makeGrid(images, { nrow: 4, padding: 2, normalize: true });
+  const positional = utils.makeGrid(images, 4);
+  return { grid, positional, hwc: grid.permute(1, 2, 0) };
+}
