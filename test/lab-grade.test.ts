@@ -186,7 +186,7 @@ describe("workbook lab: usage and authoring errors", () => {
   it("exit 2 for usage mistakes, 1 with the cell named for a broken lab or bundle", async () => {
     const none = await runWorkbook(["lab", "frobnicate"]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('workbook lab: unknown subcommand "frobnicate" (generate, check, validate, grade)');
+    expect(none.stderr).toContain('workbook lab: unknown subcommand "frobnicate" (generate, check, validate, grade, merge)');
     const noOut = await runWorkbook(["lab", "generate", SOURCE]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr.trim()).toBe("workbook lab generate: --out DIR is required");

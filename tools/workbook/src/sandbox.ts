@@ -1,6 +1,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "./paths";
 
 /**
  * A bubblewrap (bwrap) sandbox for one kernel: the whole file system read-only, a private /tmp, the kernel's
@@ -50,6 +51,9 @@ function baseArgs(): string[] {
  */
 export function sandboxCommand(bwrap: string, argv: string[], spec: SandboxSpec, cwd: string): { argv: string[]; options: string } {
   const args = baseArgs();
+  // The private /tmp must not hide what the kernel runs: a project (or Node) installed under /tmp, as a CI
+  // clone may be, is bound back read-only before anything is hidden or made writable on top of it.
+  for (const p of visibleUnderTmp()) args.push("--ro-bind", p, p);
   for (const h of spec.hidden) {
     const p = path.resolve(h);
     let isDir = false;
@@ -64,6 +68,13 @@ export function sandboxCommand(bwrap: string, argv: string[], spec: SandboxSpec,
   for (const w of spec.writable) args.push("--bind", path.resolve(w), path.resolve(w));
   args.push("--chdir", path.resolve(cwd));
   return { argv: [bwrap, "--args", "3", "--", ...argv], options: args.map((a) => a + "\0").join("") };
+}
+
+/** The project root and Node's own folder, where they lie under /tmp (which the sandbox replaces). */
+export function visibleUnderTmp(): string[] {
+  const tmp = path.resolve("/tmp") + path.sep;
+  const needed = [fs.realpathSync(PROJECT_ROOT), path.dirname(fs.realpathSync(process.execPath))];
+  return [...new Set(needed)].filter((p) => (p + path.sep).startsWith(tmp));
 }
 
 /** For tests only: forget the cached probe (e.g. after changing WORKBOOK_BWRAP). */
