@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuBackend } from "../kernel-lib/src/backends/cpu/index";
+import { cpuHostBackend } from "../kernel-lib/src/backends/cpu/index";
 import { UNARY_DEFS } from "../kernel-lib/src/ops/defs/index";
 import type { UnaryDef } from "../kernel-lib/src/ops/defs/index";
 
@@ -17,7 +17,7 @@ const POSITIVE = new Set(["sqrt"]);
 
 function forward(def: UnaryDef, x: Float64Array, p: [number, number]): Float64Array {
   const out = new Float64Array(x.length);
-  cpuBackend.unary(def.forwardKernel, x, out, p[0], p[1]);
+  cpuHostBackend.unary(def.forwardKernel, x, out, p[0], p[1]);
   return out;
 }
 
@@ -33,7 +33,7 @@ describe("op declarations", () => {
       const g = Float64Array.from(POINTS, (_v, i) => 0.5 + 0.1 * i);
       const grad = new Float64Array(x.length);
       const saved = def.gradOf === "input" ? x : y;
-      cpuBackend.binary(def.gradKernel, g, saved, grad, { shape: [x.length], strides: [[1], [1]] }, p[0], p[1]);
+      cpuHostBackend.binary(def.gradKernel, g, saved, grad, { shape: [x.length], strides: [[1], [1]] }, p[0], p[1]);
       for (let i = 0; i < x.length; i++) {
         const numeric = (g[i] * (up[i] - down[i])) / (2 * h);
         expect(Math.abs(grad[i] - numeric), `${name} at ${x[i]}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
@@ -43,6 +43,6 @@ describe("op declarations", () => {
 
   it("a kernel naming something outside the expression language fails when compiled, naming it", () => {
     const bad = { name: "typo", args: ["x"], expr: "exq(x)" };
-    expect(() => cpuBackend.unary(bad, new Float64Array(1), new Float64Array(1))).toThrow(/typo.*"exq"/);
+    expect(() => cpuHostBackend.unary(bad, new Float64Array(1), new Float64Array(1))).toThrow(/typo.*"exq"/);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cpuBackend } from "../kernel-lib/src/backends/cpu/index";
+import type { Storage } from "../kernel-lib/src/backends/backend";
+import { cpuBackend, cpuHostBackend } from "../kernel-lib/src/backends/cpu/index";
 import { composedAdamStep, composedSgdStep } from "../kernel-lib/src/optim/composed-steps";
 import { DType, TypedArray, allocate } from "../kernel-lib/src/tensor/dtype";
+
+// The CPU backend's opaque storage is its TypedArray: these tests run both paths on the same arrays.
+const handle = (a: TypedArray): Storage => a as unknown as Storage;
+const handleOrNull = (a: TypedArray | null): Storage | null => (a ? handle(a) : null);
 
 /**
  * The optimizer steps composed from elementwise primitives (used on a backend without fused steps) against the
@@ -27,8 +32,8 @@ describe("composed optimizer steps agree with the fused ones", () => {
         const [p1, p2] = [vals(1, dtype), vals(1, dtype)];
         const g = vals(2, dtype);
         const [b1, b2] = args.momentum ? [vals(3, dtype), vals(3, dtype)] : [null, null];
-        cpuBackend.sgdStep!(p1, g, b1, args);
-        composedSgdStep(cpuBackend, dtype, n, p2, g, b2, args);
+        cpuHostBackend.sgdStep!(p1, g, b1, args);
+        composedSgdStep(cpuBackend, dtype, n, handle(p2), handle(g), handleOrNull(b2), args);
         expect(Array.from(p2)).toEqual(Array.from(p1));
         if (b1 && b2) expect(Array.from(b2)).toEqual(Array.from(b1));
       });
@@ -43,8 +48,8 @@ describe("composed optimizer steps agree with the fused ones", () => {
         const m = [vals(3, dtype, (x) => x * 0.1), vals(3, dtype, (x) => x * 0.1)];
         const v = [vals(4, dtype, (x) => x * x * 0.01), vals(4, dtype, (x) => x * x * 0.01)];
         const vmax = amsgrad ? [vals(5, dtype, (x) => x * x * 0.02), vals(5, dtype, (x) => x * x * 0.02)] : [null, null];
-        cpuBackend.adamStep!(p[0], g, m[0], v[0], vmax[0], args);
-        composedAdamStep(cpuBackend, dtype, n, p[1], g, m[1], v[1], vmax[1], args);
+        cpuHostBackend.adamStep!(p[0], g, m[0], v[0], vmax[0], args);
+        composedAdamStep(cpuBackend, dtype, n, handle(p[1]), handle(g), handle(m[1]), handle(v[1]), handleOrNull(vmax[1]), args);
         const tol = dtype === "float32" ? 2e-7 : 1e-15;
         for (const [a, b] of [[p[0], p[1]], [m[0], m[1]], [v[0], v[1]]]) {
           for (let i = 0; i < n; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(a[i])));

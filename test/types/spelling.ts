@@ -1,6 +1,6 @@
-// The PyTorch spellings of issue 12, each written as the student's line in a notebook cell. Checked three ways:
-// by the repo's tsc (tsconfig.json includes test/**), by test/api-types.test.ts (compiled against the built
-// declarations with tslab's TypeScript 5.0 and options), and run by test/pytorch-spelling.test.ts.
+// The PyTorch spellings of issue 12, each written as the student's line in a notebook cell. Checked two ways:
+// by test/api-types.test.ts (compiled against the built declarations with tslab's TypeScript 5.0 and options;
+// the repo's tsconfig.json leaves this folder to it) and run by test/pytorch-spelling.test.ts.
 import { torch, nn, F, optim, utils, datasets, transforms, len, iter, next } from "../../kernel-lib/src/index";
 
 // (1) forward returns a tuple, as `return logits, probas`
