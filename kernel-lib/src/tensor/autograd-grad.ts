@@ -1,5 +1,5 @@
 import type { Tensor } from "./tensor-class";
-import { Node, isGradEnabled, setGradEnabled } from "./autograd";
+import { Node, isGradEnabled, setGradEnabled, topologicalOrder } from "./autograd";
 import { formatShape, sameShape } from "./shape";
 
 /** PyTorch's torch.autograd.grad keywords. */
@@ -108,30 +108,4 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     }
   }
   return result;
-}
-
-/** Nodes reachable from the roots, each after every node that feeds it a gradient (iterative: graphs can be deep). */
-function topologicalOrder(roots: readonly Node[]): Node[] {
-  const order: Node[] = [];
-  const visited = new Set<Node>();
-  for (const root of roots) {
-    if (visited.has(root)) continue;
-    visited.add(root);
-    const stack: [Node, number][] = [[root, 0]];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const edges = top[0].edges;
-      if (top[1] < edges.length) {
-        const next = edges[top[1]++].node;
-        if (next && !visited.has(next)) {
-          visited.add(next);
-          stack.push([next, 0]);
-        }
-      } else {
-        order.push(top[0]);
-        stack.pop();
-      }
-    }
-  }
-  return order.reverse();
 }

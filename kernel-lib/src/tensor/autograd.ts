@@ -146,28 +146,10 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
       accumulate(root, seed);
       return;
     }
-    // Topological order of nodes reachable from the root (iterative DFS: graphs can be deep).
-    const order: Node[] = [];
-    const visited = new Set<Node>();
-    const stack: [Node, number][] = [[root.gradFn, 0]];
-    visited.add(root.gradFn);
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const edges = top[0].edges;
-      if (top[1] < edges.length) {
-        const next = edges[top[1]++].node;
-        if (next && !visited.has(next)) {
-          visited.add(next);
-          stack.push([next, 0]);
-        }
-      } else {
-        order.push(top[0]);
-        stack.pop();
-      }
-    }
+    const order = topologicalOrder([root.gradFn]);
     const grads = new Map<Node, Tensor>([[root.gradFn, seed]]);
     if (root._retainsGrad) accumulate(root, seed);
-    for (let i = order.length - 1; i >= 0; i--) {
+    for (let i = 0; i < order.length; i++) {
       const node = order[i];
       const g = grads.get(node);
       grads.delete(node);
@@ -205,4 +187,30 @@ function onlyOnce(list: readonly (Tensor | null | undefined)[], t: Tensor): bool
   let count = 0;
   for (const x of list) if (x === t) count++;
   return count === 1;
+}
+
+/** Nodes reachable from the roots, each after every node that feeds it a gradient (iterative: graphs can be deep). */
+export function topologicalOrder(roots: readonly Node[]): Node[] {
+  const order: Node[] = [];
+  const visited = new Set<Node>();
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const stack: [Node, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const edges = top[0].edges;
+      if (top[1] < edges.length) {
+        const next = edges[top[1]++].node;
+        if (next && !visited.has(next)) {
+          visited.add(next);
+          stack.push([next, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  }
+  return order.reverse();
 }
