@@ -50,6 +50,12 @@ describe("compile hints for the PyTorch spellings TypeScript cannot take", () =>
     expect(r.hint).toMatch(/x\.narrow\(0, 1, 2\)/);
   });
 
+  it("utils.make_grid(images): utils.makeGrid", () => {
+    const r = hintFor(`${PRELUDE}declare namespace utils { function makeGrid(x: torch.Tensor): torch.Tensor; }\ndeclare const x: torch.Tensor;\nutils.make_grid(x);`);
+    expect(r.message).toMatch(/^Property 'make_grid' does not exist on type/);
+    expect(r.hint).toBe("kernel-lib spells PyTorch's snake_case names in camelCase: write makeGrid.");
+  });
+
   it("t[0] = 5: t[0] = torch.tensor(5)", () => {
     const r = hintFor(`${PRELUDE}declare const t: torch.Tensor;\nt[0] = 5;`);
     expect(r.hint).toMatch(/torch\.tensor\(v\)/);

@@ -105,6 +105,11 @@ export const COMPILE_HINTS: readonly CompileHint[] = [
         : "",
   },
   {
+    // PyTorch's snake_case names (make_grid, state_dict, zero_grad) are camelCase here.
+    message: /^Property '([a-z][a-z0-9]*(?:_[a-z0-9]+)+)' does not exist on type/,
+    hint: (m) => `kernel-lib spells PyTorch's snake_case names in camelCase: write ${m[1].replace(/_([a-z0-9])/g, (_s, c: string) => c.toUpperCase())}.`,
+  },
+  {
     code: 2322,
     message: /^Type 'number' is not assignable to type 'Tensor'\.$/,
     hint: (_m, at) => (/\]\s*=[^=]/.test(at.line) ? "t[i] = v takes a tensor here: write t[i] = torch.tensor(v)." : ""),
