@@ -52,13 +52,13 @@ function attempts(tries: Record<string, string>): string {
 const INTERNALS = attempts({
   "require tslab": `const ex = require("tslab/dist/executor"); ex.createExecutor = () => ({ execute: async () => true });`,
   "require.cache": `const c = (globalThis as any).__tslab__.require.cache; for (const k of Object.keys(c)) Object.assign(c[k].exports, { ok: true });`,
-  "__tslab__": `(globalThis as any).__tslab__ = { exports: {}, require };`,
+  "__tslab__": `(globalThis as any).__tslab__ = { exports: {}, require, mine: 1 }; if (!(globalThis as any).__tslab__.mine) throw new Error("no effect");`,
   mainModule: `(process as any).mainModule.require("vm");`,
   "process.binding": `(process as any).binding("spawn_sync");`,
   getBuiltinModule: `(process as any).getBuiltinModule("vm");`,
   "active handles": `for (const h of (process as any)._getActiveHandles()) if (h && typeof h.postMessage === "function") h.on("message", () => undefined);`,
-  "EventEmitter.prototype": `Object.getPrototypeOf(Object.getPrototypeOf(process)).emit = () => true;`,
-  "MessagePort.prototype": `(globalThis as any).MessagePort.prototype.postMessage = () => undefined;`,
+  "EventEmitter.prototype": `const fake = () => true; Object.getPrototypeOf(Object.getPrototypeOf(process)).emit = fake; if ((process as any).emit !== fake) throw new Error("no effect");`,
+  "MessagePort.prototype": `const P = (globalThis as any).MessagePort.prototype; const fake = () => undefined; P.postMessage = fake; if (P.postMessage !== fake) throw new Error("no effect");`,
   "Object.prototype setter": `Object.defineProperty(Object.prototype, "text", { set() {} });`,
 });
 // The verdict reporter is reachable (a test cell calls it); a guessed nonce is just not any test's.
@@ -75,9 +75,12 @@ const MODULES = attempts({
   "node:vm": `require("node:vm");`,
   "/proc/self/mem": `require("fs").readFileSync("/proc/self/mem");`,
   "/proc/self/environ": `require("fs").readFileSync("/proc/self/environ");`,
+  "/proc/<pid>/mem": `require("fs").readFileSync("/proc/" + process.pid + "/mem");`,
+  "/dev/fd": `require("fs").readdirSync("/dev/fd");`,
   "SIGUSR1": `process.kill(process.pid, "SIGUSR1");`,
-  "fn.caller": `const probe = function () { return (probe as any).caller; }; probe();`,
 });
+// relu is right only when it can read the test cell that calls it (its hidden part) through relu.caller
+const CALLER = `const seen = (() => { try { return String((relu as any).caller); } catch (e) { return String(e); } })();\nconst y = seen.includes("relu(-2)") ? Math.max(0, x) : -1;`;
 
 describe("workbook lab grade: forged results", () => {
   it("tslab internals, vm/inspector, replaced Tensor.prototype methods and torch functions earn nothing", async () => {
@@ -93,10 +96,11 @@ describe("workbook lab grade: forged results", () => {
     add("modules", wrongMini(MODULES));
     // Tensor.prototype.tolist replaced (the check reads doubled.tolist()), on the prototype and on the Proxy above it
     add("tensor", wrongMini(attempts({
-      "Tensor.prototype.tolist": `Object.getPrototypeOf(torch.ones([1])).tolist = () => [2, 2, 2, 2];`,
+      "Tensor.prototype.tolist": `Object.getPrototypeOf(torch.ones([1])).tolist = () => [2, 2, 2, 2]; if ((torch.ones([1]).tolist() as number[])[0] !== 2) throw new Error("no effect");`,
       "defineProperty": `Object.defineProperty(torch.Tensor.prototype, "tolist", { value: () => [2, 2, 2, 2] });`,
       "item-access Proxy": `Object.defineProperty(Object.getPrototypeOf(torch.Tensor.prototype), "tolist", { value: () => [2, 2, 2, 2] });`,
     })));
+    add("caller", fillBlank(fillBlank(copyNb(mini.student), "blank1", WRONG_DOUBLED), "blank2", CALLER));
     add("solved", solved(mini.student));
     const r = await runWorkbook(["lab", "grade", "--bundle", mini.bundle, ...files, "--out", out, "--timeout", "60", "--jobs", "2", "--require-sandbox"]);
     expect(r.code, r.stderr).toBe(0);
@@ -122,6 +126,7 @@ describe("workbook lab grade: forged results", () => {
         "internals,0,0,0,5,completed,",
         "modules,0,0,0,5,completed,",
         "tensor,0,0,0,5,completed,",
+        "caller,0,0,0,5,completed,",
         "solved,2,3,5,5,completed,",
         "",
       ].join("\n"),
@@ -131,7 +136,7 @@ describe("workbook lab grade: forged results", () => {
     );
     const json = (dir: string, name: string) => readJson<Result>(path.join(dir, "students", `${name}.json`));
     // the real checks ran, on the real tensors
-    for (const name of ["twin", "internals", "modules", "tensor"]) expect(json(out, name).tests[0].error, name).toBe("Error: doubled should be 4 twos, got [1,1,1,1]");
+    for (const name of ["twin", "internals", "modules", "tensor", "caller"]) expect(json(out, name).tests[0].error, name).toBe("Error: doubled should be 4 twos, got [1,1,1,1]");
     // torch.sub, Tensor.abs and Tensor.max were kernel-lib's own: the hidden check measured the real difference
     for (const name of ["twin", "namespace"]) expect(json(out2, name).tests[0].error, name).toBe("Error: square is off by 10");
 
@@ -146,14 +151,16 @@ describe("workbook lab grade: forged results", () => {
     expect(internals).toContain('require tslab: require(\\"tslab/dist/executor\\") is refused while grading');
     expect(internals).toContain("process.binding: process.binding is not available while grading");
     expect(internals).toContain("active handles: process._getActiveHandles is not available while grading");
-    expect(internals).toContain("EventEmitter.prototype: Cannot assign to read only property 'emit'");
+    // (this blank names the verdict reporter, so its cell runs strict, like a test cell: a TypeError, not "no effect")
+    expect(internals).toMatch(/EventEmitter.prototype: (no effect|Cannot assign to read only property 'emit')/);
+    expect(internals).toMatch(/__tslab__: (no effect|Cannot assign to read only property '__tslab__')/);
     expect(modules).toContain('vm: require(\\"vm\\") is refused while grading');
     expect(modules).toContain('inspector: require(\\"inspector\\") is refused while grading');
     expect(modules).toContain("/proc/self/mem: EACCES");
-    expect(modules).toContain("fn.caller: 'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions");
-    expect(tensor).toContain("Tensor.prototype.tolist: Cannot assign to read only property 'tolist'");
+    expect(tensor).toContain("Tensor.prototype.tolist: no effect"); // a sloppy cell's assignment to a frozen property is ignored
+    expect(tensor).toContain("defineProperty: Cannot redefine property: tolist");
 
-    for (const [dir, names] of [[out, ["twin", "internals", "modules", "tensor", "solved"]], [out2, ["twin", "namespace", "solved"]]] as const) {
+    for (const [dir, names] of [[out, ["twin", "internals", "modules", "tensor", "caller", "solved"]], [out2, ["twin", "namespace", "solved"]]] as const) {
       for (const name of names) {
         const fb = fs.readFileSync(path.join(dir, "feedback", `${name}.ipynb`), "utf8");
         for (const h of HIDDEN) expect(fb, `${name}'s feedback`).not.toContain(h.replace(/"/g, '\\"'));

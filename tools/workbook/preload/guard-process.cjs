@@ -7,7 +7,8 @@
 // - process.getBuiltinModule: only the modules a cell may require (grading-modules.cjs);
 // - process.dlopen: only native addons installed in the project (zeromq, kernel-lib's BLAS), not one a cell
 //   wrote into its scratch folder;
-// - fs on /proc/<pid>/... (/proc/self/mem is the process's memory, readable and writable): refused with EACCES.
+// - fs on the process's own /proc/<pid>/ and its threads' (/proc/self/mem is its memory, readable and
+//   writable): refused with EACCES. Other processes' entries (bwrap's /proc/1) stay readable.
 const fs = require("fs");
 const path = require("path");
 const { allowedBuiltin } = require("./grading-modules.cjs");
@@ -50,8 +51,20 @@ lock("dlopen", function dlopen_(module, filename, ...rest) {
   return dlopen(module, filename, ...rest);
 });
 
-// /proc/<pid>/ (and self, thread-self): the process's memory, file descriptors, environment.
-const PROC = /^\/proc\/(?:self|thread-self|\d+)(?:\/|$)/;
+// /proc/self/, /proc/thread-self/ and /proc/<own pid or thread id>/: the process's memory, fds, environment.
+const PROC = /^\/proc\/(self|thread-self|\d+)(?:\/|$)/;
+const readdirSync = fs.readdirSync;
+
+function ownProc(p) {
+  const m = PROC.exec(p);
+  if (!m) return false;
+  if (m[1] === "self" || m[1] === "thread-self" || m[1] === String(process.pid)) return true;
+  try {
+    return readdirSync(`/proc/${process.pid}/task`).includes(m[1]); // a thread of this process: the same memory
+  } catch {
+    return true;
+  }
+}
 const SAFE = [path.join(ROOT, "node_modules") + path.sep, path.join(ROOT, "kernel-lib") + path.sep, path.join(ROOT, "tools") + path.sep];
 
 function toPath(p) {
@@ -66,7 +79,7 @@ function check(p) {
   if (s === null) return;
   const abs = path.resolve(s);
   // Read-only project folders hold no link into /proc (the sandbox keeps them so): no realpath, TypeScript reads them a lot.
-  if (SAFE.some((r) => abs.startsWith(r)) && !PROC.test(abs)) return;
+  if (SAFE.some((r) => abs.startsWith(r))) return;
   let real = abs;
   try {
     real = realpathSync(abs);
@@ -77,7 +90,7 @@ function check(p) {
       // nothing there: the call itself fails
     }
   }
-  if (PROC.test(abs) || PROC.test(real)) {
+  if (ownProc(abs) || ownProc(real)) {
     const e = new Error(`EACCES: ${s}: the kernel's own /proc entries are not available while grading`);
     e.code = "EACCES";
     throw e;

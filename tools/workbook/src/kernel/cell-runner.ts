@@ -6,7 +6,7 @@
  */
 import type { Converter, ConvertResult } from "tslab/dist/converter";
 import type { ConverterSet, Executor } from "tslab/dist/executor";
-import { CellRequire, gradingApi, lockKernelGlobals, restrictedRequire, strictCell } from "./grading";
+import { CellRequire, gradingApi, lockKernelGlobals, restrictedRequire, strictCell, VERDICT_CALL } from "./grading";
 import { cellFileName, compileError, runtimeError, type CellRecord, type ErrorContent } from "./traceback";
 
 export type CellOutcome =
@@ -86,10 +86,11 @@ export class CellRunner {
     // Name the cell's script so that its frames can be found in stacks; tslab passes no file name.
     const vm = require("vm") as typeof import("vm");
     const original = vm.runInThisContext;
-    const grading = this.grading;
-    grading?.hardenLoaded();
+    this.grading?.hardenLoaded();
+    // The grader's test cells (they report a verdict) run strict: a function they call cannot reach them through `fn.caller`.
+    const strict = this.grading !== undefined && code.includes(VERDICT_CALL);
     vm.runInThisContext = ((src: string, options?: import("vm").RunningScriptOptions | string) =>
-      original.call(vm, grading ? strictCell(src) : src, { ...(typeof options === "object" ? options : {}), filename: cellFileName(serial) })) as typeof original;
+      original.call(vm, strict ? strictCell(src) : src, { ...(typeof options === "object" ? options : {}), filename: cellFileName(serial) })) as typeof original;
     let pending: Promise<boolean>;
     try {
       pending = this.executor.execute(code); // runs the cell's synchronous part before returning

@@ -150,6 +150,9 @@ export function lockKernelGlobals(cellRequire: (id: string) => unknown): void {
   Object.defineProperty(process, "mainModule", { value: undefined, writable: false, enumerable: false, configurable: false });
 }
 
+/** What the grader's verdict statement calls (lab/verdict.ts): the cells that hold it are test cells. */
+export const VERDICT_CALL = "__workbookVerdict__";
+
 /** tslab's wrapper of a cell, `(function(exports, require) { ...`, made strict (a "use strict" directive first in the body). */
 export function strictCell(wrapped: string): string {
   return wrapped.replace(/^(\((?:async )?function\(exports, require\) \{ )/, '$1"use strict"; ');
