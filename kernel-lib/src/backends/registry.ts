@@ -18,3 +18,25 @@ export function getBackend(device: string): Backend {
 export function listBackends(): Backend[] {
   return [...backends.values()];
 }
+
+/**
+ * KERNEL_LIB_BACKEND_MODULE names a CommonJS module (an absolute path) whose `backend` export is registered when
+ * kernel-lib loads, replacing the backend of the same device. It is how a backend written outside kernel-lib runs
+ * whole notebooks in a kernel: the test suite runs every notebook on its test-only array backend this way.
+ */
+function registerBackendModule(file: string | undefined): void {
+  if (file === undefined || file === "") return;
+  let loaded: unknown;
+  try {
+    loaded = require(file);
+  } catch (e) {
+    throw new Error(`KERNEL_LIB_BACKEND_MODULE=${file}: could not load it: ${(e as Error).message}`);
+  }
+  const backend = (loaded as { backend?: Backend } | null)?.backend;
+  if (!backend || typeof backend.device !== "string" || typeof backend.alloc !== "function") {
+    throw new Error(`KERNEL_LIB_BACKEND_MODULE=${file}: the module has no \`backend\` export (a Backend with a device name)`);
+  }
+  registerBackend(backend);
+}
+
+registerBackendModule(process.env.KERNEL_LIB_BACKEND_MODULE);
