@@ -228,7 +228,7 @@ describe("cat and narrow over many outer rows (placed by transposing, not row by
     const out = torch.cat([torch.tensor(a), torch.tensor(b), torch.tensor(c)], 1);
     expect(out.shape).toEqual([20, 6, 3]);
     expect(out.tolist()).toEqual(reference([a, b, c]));
-    expect(Object.is(out.tolist()[4][1][2], -0)).toBe(true);
+    expect(Object.is((out.tolist() as number[][][])[4][1][2], -0)).toBe(true);
     const ints = torch.tensor(block(12, 2, 1, 3), { dtype: "int32" });
     const floats = torch.tensor(block(12, 1, 1, 0.5));
     const mixed = torch.cat([ints, floats], 1);
@@ -242,9 +242,10 @@ describe("cat and narrow over many outer rows (placed by transposing, not row by
     const y = torch.tensor(block(16, 2, 1, 2).map((r) => r.map((v) => v[0])));
     const out = torch.cat([x, empty, y], 1);
     expect(out.shape).toEqual([16, 6]);
-    expect(out.tolist()).toEqual(x.tolist().map((r: number[], o: number) => [...r, ...y.tolist()[o]]));
+    const ys = y.tolist() as number[][];
+    expect(out.tolist()).toEqual((x.tolist() as number[][]).map((r, o) => [...r, ...ys[o]]));
     const w = torch.arange(0, 96).reshape([16, 6]);
     out.mul(w).sum().backward();
-    expect(x.grad!.tolist()).toEqual(w.tolist().map((r: number[]) => r.slice(0, 4)));
+    expect(x.grad!.tolist()).toEqual((w.tolist() as number[][]).map((r) => r.slice(0, 4)));
   });
 });

@@ -49,6 +49,8 @@ export function device(name: string): Device {
 }
 /** There is no CUDA in this library; the accelerator is WebGPU. */
 export const cuda = { isAvailable: (): boolean => false };
+/** torch.webgpu: the GPU device's questions and memory, in the spirit of torch.cuda. */
+export { webgpu } from "./webgpu";
 
 // elementwise
 export const add = (a: Scalar, b: Scalar, options?: { alpha?: number }): Tensor => ew.add(a, b, options);

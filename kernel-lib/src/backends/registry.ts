@@ -1,5 +1,7 @@
 import type { Backend } from "./backend";
 import { cpuBackend } from "./cpu/index";
+import { opaque } from "./webgpu/backend";
+import { webgpuBackend, webgpuUnavailableReason } from "./webgpu/index";
 
 const backends = new Map<string, Backend>([["cpu", cpuBackend]]);
 
@@ -10,8 +12,18 @@ export function registerBackend(backend: Backend): void {
 
 export function getBackend(device: string): Backend {
   const b = backends.get(device);
-  if (!b) throw new Error(`device "${device}" is not available; available devices: ${[...backends.keys()].join(", ")}`);
-  return b;
+  if (b) return b;
+  if (device === "webgpu") {
+    // the device thread starts on first use (backends/webgpu/index.ts)
+    const gpu = webgpuBackend();
+    if (gpu) {
+      const registered = opaque(gpu);
+      backends.set("webgpu", registered);
+      return registered;
+    }
+    throw new Error(`device "webgpu" is not available: ${webgpuUnavailableReason()}. Check torch.webgpu.isAvailable() first, or use "cpu"`);
+  }
+  throw new Error(`device "${device}" is not available; available devices: ${[...backends.keys()].join(", ")}`);
 }
 
 /** Every registered backend (the conformance suite runs on each). */

@@ -1,0 +1,219 @@
+/**
+ * The WebGPU backend: storage is a GPU buffer held by the device thread, named here by a number. Every kernel is a
+ * KernelLaunch queued for the device thread; reads flush the queue and wait (readSync) or resolve later (read).
+ * Freed buffers go to a pool by size and are cleared when reused (alloc promises zeros); emptyCache() destroys
+ * the pool. The optional fused methods are absent: ops compose them from these primitives.
+ */
+import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp } from "../backend";
+import { asOpaqueBackend } from "../backend";
+import { cpuHostBackend } from "../cpu/index";
+import { DType, TypedArray, allocate, dtypeOfArray } from "../../tensor/dtype";
+import type { Generator } from "../../tensor/random";
+import type { DeviceClient } from "./client";
+import type { KernelLaunch } from "./launch";
+import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, whereLaunch } from "./kernels/elementwise";
+import { addAtLaunch, selectLaunch } from "./kernels/indexing";
+import { matmulLaunches } from "./kernels/matmul";
+import { reduceLaunch, softmaxLaunch } from "./kernels/reduce";
+import { float64Error, wgslType } from "./wgsl/common";
+
+export interface GpuStorage {
+  readonly id: number;
+  readonly dtype: DType;
+  readonly length: number;
+  /** the buffer's size: 4 bytes per element, at least 16, a multiple of 16 */
+  readonly bytes: number;
+  freed: boolean;
+}
+
+export interface GpuMemory {
+  /** bytes of buffers that hold a live tensor's storage */
+  allocated: number;
+  /** bytes of freed buffers kept for reuse */
+  cached: number;
+}
+
+const bytesFor = (length: number): number => Math.max(16, Math.ceil((length * 4) / 16) * 16);
+
+/** Host elements in the storage type's layout (4 bytes each). */
+function toWords(dtype: DType, data: TypedArray | readonly number[]): ArrayBuffer {
+  switch (wgslType(dtype)) {
+    case "f32":
+      return Float32Array.from(data as ArrayLike<number>).buffer;
+    case "i32":
+      return Int32Array.from(data as ArrayLike<number>).buffer;
+    case "u32": {
+      const bytes = data instanceof Uint8Array ? data : Uint8Array.from(data as ArrayLike<number>);
+      return Uint32Array.from(bytes).buffer;
+    }
+  }
+}
+
+function fromWords(dtype: DType, words: ArrayBuffer, length: number): TypedArray {
+  switch (wgslType(dtype)) {
+    case "f32":
+      return new Float32Array(words, 0, length);
+    case "i32":
+      return new Int32Array(words, 0, length);
+    case "u32":
+      return Uint8Array.from(new Uint32Array(words, 0, length));
+  }
+}
+
+export class WebGpuBackend implements Backend<GpuStorage> {
+  readonly device = "webgpu" as const;
+  readonly managesMemory = true;
+  /** no float64: WGSL has no 64-bit floats */
+  readonly dtypes: readonly DType[] = ["float32", "int32", "uint8", "bool"];
+  readonly memory: GpuMemory = { allocated: 0, cached: 0 };
+  private readonly pool = new Map<number, number[]>();
+
+  constructor(private readonly client: DeviceClient) {}
+
+  private check(s: GpuStorage): GpuStorage {
+    if (s.freed) throw new Error("webgpu: a tensor's storage was used after it was freed (dispose())");
+    return s;
+  }
+
+  private run(launch: KernelLaunch | null): void {
+    if (launch) this.client.launch(launch);
+  }
+
+  alloc(dtype: DType, length: number): GpuStorage {
+    if (dtype === "float64") throw float64Error();
+    const bytes = bytesFor(length);
+    const pooled = this.pool.get(bytes);
+    let id: number;
+    if (pooled && pooled.length > 0) {
+      id = pooled.pop()!;
+      this.memory.cached -= bytes;
+      this.client.push({ op: "clear", id, bytes });
+    } else {
+      id = this.client.newBuffer(bytes);
+    }
+    this.memory.allocated += bytes;
+    return { id, dtype, length, bytes, freed: false };
+  }
+
+  upload(data: TypedArray): GpuStorage {
+    const dtype = dtypeOfArray(data);
+    const s = this.alloc(dtype, data.length);
+    this.write(s, 0, data);
+    return s;
+  }
+
+  readSync(s: GpuStorage): TypedArray {
+    this.check(s);
+    if (s.length === 0) return allocate(s.dtype, 0);
+    return fromWords(s.dtype, this.client.readSync(s.id, s.length * 4), s.length);
+  }
+
+  async read(s: GpuStorage): Promise<TypedArray> {
+    this.check(s);
+    if (s.length === 0) return allocate(s.dtype, 0);
+    return fromWords(s.dtype, await this.client.read(s.id, s.length * 4), s.length);
+  }
+
+  write(s: GpuStorage, offset: number, data: TypedArray | readonly number[]): void {
+    this.check(s);
+    if (data.length === 0) return;
+    if (offset < 0 || offset + data.length > s.length) {
+      throw new Error(`webgpu: write of ${data.length} elements at ${offset} into a storage of ${s.length}`);
+    }
+    this.client.push({ op: "write", id: s.id, offset: offset * 4, data: toWords(s.dtype, data) });
+  }
+
+  free(s: GpuStorage): void {
+    if (s.freed) return;
+    s.freed = true;
+    this.memory.allocated -= s.bytes;
+    this.memory.cached += s.bytes;
+    const list = this.pool.get(s.bytes);
+    if (list) list.push(s.id);
+    else this.pool.set(s.bytes, [s.id]);
+  }
+
+  /** Destroys the pooled buffers (torch.webgpu.emptyCache()). */
+  emptyCache(): void {
+    for (const ids of this.pool.values()) for (const id of ids) this.client.push({ op: "destroy", id });
+    this.pool.clear();
+    this.memory.cached = 0;
+    this.client.flush();
+  }
+
+  /** Blocks until the device has run everything queued (a one-word read after it). */
+  synchronize(): void {
+    if (!this.syncBuffer) this.syncBuffer = this.client.newBuffer(16);
+    this.client.readSync(this.syncBuffer, 4);
+  }
+  private syncBuffer: number | null = null;
+
+  fill(out: GpuStorage, value: number): void {
+    this.run(fillLaunch(this.check(out), out.length, value));
+  }
+
+  copy(x: GpuStorage, xOffset: number, out: GpuStorage, outOffset: number, n: number): void {
+    this.run(copyLaunch(this.check(x), xOffset, this.check(out), outOffset, n));
+  }
+
+  strided(x: GpuStorage, offset: number, shape: readonly number[], strides: readonly number[], out: GpuStorage): void {
+    this.run(stridedLaunch(this.check(x), offset, shape, strides, this.check(out)));
+  }
+
+  unary(kernel: ElementwiseKernel, x: GpuStorage, out: GpuStorage, p0 = 0, p1 = 0): void {
+    this.run(mapLaunch(kernel, [this.check(x)], this.check(out), { shape: [x.length], strides: [[1]] }, p0, p1));
+  }
+
+  binary(kernel: ElementwiseKernel, a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: BroadcastPlan, p0 = 0, p1 = 0): void {
+    this.run(mapLaunch(kernel, [this.check(a), this.check(b)], this.check(out), plan, p0, p1));
+  }
+
+  where(cond: GpuStorage, a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: BroadcastPlan): void {
+    this.run(whereLaunch(this.check(cond), this.check(a), this.check(b), this.check(out), plan));
+  }
+
+  reduce(op: ReduceOp, x: GpuStorage, outer: number, size: number, inner: number, out: GpuStorage): void {
+    this.run(reduceLaunch(op, this.check(x), outer, size, inner, this.check(out)));
+  }
+
+  softmax(x: GpuStorage, outer: number, size: number, inner: number, out: GpuStorage, log: boolean): void {
+    this.run(softmaxLaunch(this.check(x), outer, size, inner, this.check(out), log));
+  }
+
+  matmul(a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: MatmulPlan): void {
+    for (const l of matmulLaunches(this.check(a), this.check(b), this.check(out), plan)) this.client.launch(l);
+  }
+
+  indexSelect(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
+    this.run(selectLaunch(this.check(x), outer, size, inner, this.check(index), index.length, this.check(out), false));
+  }
+
+  indexAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
+    this.run(addAtLaunch(this.check(src), outer, size, inner, this.check(index), index.length, this.check(out), false));
+  }
+
+  gather(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
+    this.run(selectLaunch(this.check(x), outer, size, inner, this.check(index), idxSize, this.check(out), true));
+  }
+
+  scatterAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
+    this.run(addAtLaunch(this.check(src), outer, size, inner, this.check(index), idxSize, this.check(out), true));
+  }
+
+  // Random numbers are drawn on the host from the seeded generator (the same stream as the CPU) and uploaded.
+  uniform(out: GpuStorage, low: number, high: number, gen: Generator): void {
+    const host = allocate(out.dtype, out.length);
+    cpuHostBackend.uniform(host, low, high, gen);
+    this.write(out, 0, host);
+  }
+
+  normal(out: GpuStorage, mean: number, std: number, gen: Generator): void {
+    const host = allocate(out.dtype, out.length);
+    cpuHostBackend.normal(host, mean, std, gen);
+    this.write(out, 0, host);
+  }
+}
+
+export function opaque(backend: WebGpuBackend): Backend {
+  return asOpaqueBackend(backend);
+}
