@@ -97,7 +97,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
     // on the backend: uniform draws (float64 on the CPU: the generator's exact values; float32 on the GPU, which
     // has no float64, so a draw within float32 rounding of keep may land on the other side), then keep-or-zero
     const be = getBackend(x.device);
-    const draws = be.alloc(x.device === "cpu" ? "float64" : "float32", x.numel());
+    const draws = be.alloc(be.dtypes && !be.dtypes.includes("float64") ? "float32" : "float64", x.numel());
     be.uniform(draws, 0, 1, defaultGenerator);
     const keep = 1 - p;
     be.unary(DROPOUT_MASK, draws, mask._data, keep, 1 / keep);

@@ -11,7 +11,7 @@ import { DType, TypedArray, allocate, dtypeOfArray } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import type { DeviceClient } from "./client";
 import type { KernelLaunch } from "./launch";
-import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, whereLaunch } from "./kernels/elementwise";
+import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, walksContiguously, whereLaunch } from "./kernels/elementwise";
 import { addAtLaunch, selectLaunch } from "./kernels/indexing";
 import { matmulLaunches } from "./kernels/matmul";
 import { reduceLaunch, softmaxLaunch } from "./kernels/reduce";
@@ -77,6 +77,24 @@ export class WebGpuBackend implements Backend<GpuStorage> {
 
   private run(launch: KernelLaunch | null): void {
     if (launch) this.client.launch(launch);
+  }
+
+  /**
+   * Runs `launch(o)` writing `out`, through a temporary when `out` is also one of the inputs (WebGPU forbids a
+   * buffer bound writable and readable in one dispatch; in-place ops do this): the kernel writes the temporary,
+   * which is then copied into out.
+   */
+  private into(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
+    this.check(out);
+    for (const x of inputs) this.check(x);
+    const aliased = inputs.some((x) => x.id === out.id);
+    const target = aliased ? this.alloc(out.dtype, out.length) : out;
+    const made = launch(target);
+    for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
+    if (aliased) {
+      this.run(copyLaunch(target, 0, out, 0, out.length));
+      this.free(target);
+    }
   }
 
   alloc(dtype: DType, length: number): GpuStorage {
@@ -153,11 +171,11 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   copy(x: GpuStorage, xOffset: number, out: GpuStorage, outOffset: number, n: number): void {
-    this.run(copyLaunch(this.check(x), xOffset, this.check(out), outOffset, n));
+    this.into(out, [x], (o) => copyLaunch(x, xOffset, o, outOffset, n));
   }
 
   strided(x: GpuStorage, offset: number, shape: readonly number[], strides: readonly number[], out: GpuStorage): void {
-    this.run(stridedLaunch(this.check(x), offset, shape, strides, this.check(out)));
+    this.into(out, [x], (o) => stridedLaunch(x, offset, shape, strides, o));
   }
 
   unary(kernel: ElementwiseKernel, x: GpuStorage, out: GpuStorage, p0 = 0, p1 = 0): void {
@@ -165,39 +183,53 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   binary(kernel: ElementwiseKernel, a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: BroadcastPlan, p0 = 0, p1 = 0): void {
-    this.run(mapLaunch(kernel, [this.check(a), this.check(b)], this.check(out), plan, p0, p1));
+    if (walksContiguously(plan)) this.run(mapLaunch(kernel, [this.check(a), this.check(b)], this.check(out), plan, p0, p1));
+    else this.into(out, [a, b], (o) => mapLaunch(kernel, [a, b], o, plan, p0, p1));
   }
 
   where(cond: GpuStorage, a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: BroadcastPlan): void {
-    this.run(whereLaunch(this.check(cond), this.check(a), this.check(b), this.check(out), plan));
+    if (walksContiguously(plan)) this.run(whereLaunch(this.check(cond), this.check(a), this.check(b), this.check(out), plan));
+    else this.into(out, [cond, a, b], (o) => whereLaunch(cond, a, b, o, plan));
   }
 
   reduce(op: ReduceOp, x: GpuStorage, outer: number, size: number, inner: number, out: GpuStorage): void {
-    this.run(reduceLaunch(op, this.check(x), outer, size, inner, this.check(out)));
+    this.into(out, [x], (o) => reduceLaunch(op, x, outer, size, inner, o));
   }
 
   softmax(x: GpuStorage, outer: number, size: number, inner: number, out: GpuStorage, log: boolean): void {
-    this.run(softmaxLaunch(this.check(x), outer, size, inner, this.check(out), log));
+    this.into(out, [x], (o) => softmaxLaunch(x, outer, size, inner, o, log));
   }
 
   matmul(a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: MatmulPlan): void {
-    for (const l of matmulLaunches(this.check(a), this.check(b), this.check(out), plan)) this.client.launch(l);
+    if (plan.accumulate) this.intoAccumulating(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
+    else this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
   }
 
   indexSelect(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
-    this.run(selectLaunch(this.check(x), outer, size, inner, this.check(index), index.length, this.check(out), false));
+    this.into(out, [x, index], (o) => selectLaunch(x, outer, size, inner, index, index.length, o, false));
   }
 
   indexAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
-    this.run(addAtLaunch(this.check(src), outer, size, inner, this.check(index), index.length, this.check(out), false));
+    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, index.length, o, false));
   }
 
   gather(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
-    this.run(selectLaunch(this.check(x), outer, size, inner, this.check(index), idxSize, this.check(out), true));
+    this.into(out, [x, index], (o) => selectLaunch(x, outer, size, inner, index, idxSize, o, true));
   }
 
   scatterAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
-    this.run(addAtLaunch(this.check(src), outer, size, inner, this.check(index), idxSize, this.check(out), true));
+    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, idxSize, o, true));
+  }
+
+  /** As `into`, for kernels that add into out (and matmul with accumulate): the temporary starts as a copy. */
+  private intoAccumulating(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
+    if (!inputs.some((x) => x.id === out.id)) return this.into(out, inputs, launch);
+    const temp = this.alloc(out.dtype, out.length);
+    this.run(copyLaunch(out, 0, temp, 0, out.length));
+    const made = launch(temp);
+    for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
+    this.run(copyLaunch(temp, 0, out, 0, out.length));
+    this.free(temp);
   }
 
   // Random numbers are drawn on the host from the seeded generator (the same stream as the CPU) and uploaded.

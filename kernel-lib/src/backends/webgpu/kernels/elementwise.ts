@@ -33,9 +33,15 @@ function stridedOffsets(u: Uniforms, shape: readonly number[], strides: readonly
   return lines.join("\n");
 }
 
+/** Whether a launch over `plan` walks every operand contiguously (what an in-place launch needs). */
+export function walksContiguously(plan: BroadcastPlan): boolean {
+  const { shape, strides } = collapseDims(plan.shape, plan.strides);
+  return shapeKey(shape, strides) === "c";
+}
+
 function shapeKey(shape: readonly number[], strides: readonly (readonly number[])[]): string {
   // the rank and which operands are plainly contiguous decide the code; sizes and strides are uniforms
-  const contiguous = shape.length === 1 && strides.every((s) => s[0] === 1);
+  const contiguous = shape.length === 1 && (shape[0] === 1 || strides.every((s) => s[0] === 1));
   return contiguous ? "c" : `r${shape.length}`;
 }
 
@@ -63,10 +69,19 @@ export function mapLaunch(kernel: ElementwiseKernel, inputs: readonly Operand[],
   const map = names(kernel, u, p0, p1);
   const contiguous = shapeKey(shape, strides) === "c";
   const offsets = contiguous ? "" : stridedOffsets(u, shape, strides, inputs.map(() => 0));
-  const decls = inputs.map((x, k) => storageDecl(k, `x${k}`, wgslType(x.dtype), "read")).join("") +
-    storageDecl(inputs.length, "out", wgslType(out.dtype), "read_write");
-  const loads = inputs.map((x, k) => `  let v${k} = ${loadF32(`x${k}`, x.dtype, contiguous ? "i" : `off${k}`)};`).join("\n");
-  const wgsl = `${WGSL_LIBRARY}${WGSL_STORE_LIBRARY}${decls}${u.declaration(inputs.length + 1)}${entry1d()}
+  // An input that is the output buffer (in-place ops) is read through the output's binding: WebGPU forbids one
+  // buffer bound writable and readable in one dispatch. Each thread reads element i before writing it, so this is
+  // only done when the walk is contiguous; the backend stages other aliased launches through a temporary.
+  const aliased = inputs.map((x) => x.id === out.id);
+  if (aliased.some(Boolean) && !contiguous) throw new Error("webgpu: internal: an aliased elementwise launch must be contiguous");
+  const boundAt = inputs.map((_, k) => k).filter((k) => !aliased[k]);
+  const bound = boundAt.map((k) => inputs[k]);
+  const decls = boundAt.map((k, j) => storageDecl(j, `x${k}`, wgslType(inputs[k].dtype), "read")).join("") +
+    storageDecl(bound.length, "out", wgslType(out.dtype), "read_write");
+  const loads = inputs
+    .map((x, k) => `  let v${k} = ${aliased[k] ? loadF32("out", out.dtype, "i") : loadF32(`x${k}`, x.dtype, contiguous ? "i" : `off${k}`)};`)
+    .join("\n");
+  const wgsl = `${WGSL_LIBRARY}${WGSL_STORE_LIBRARY}${decls}${u.declaration(bound.length + 1)}${entry1d()}
   if (i >= ${total}) { return; }
 ${offsets}
 ${loads}
@@ -74,9 +89,9 @@ ${body(kernel, map)}
   out[i] = ${storeFromF32(out.dtype, "r")};
 }`;
   return {
-    key: `map:${kernel.name}:${inputs.map((x) => x.dtype).join(",")}>${out.dtype}:${shapeKey(shape, strides)}`,
+    key: `map:${kernel.name}:${inputs.map((x, k) => (aliased[k] ? "out" : x.dtype)).join(",")}>${out.dtype}:${shapeKey(shape, strides)}`,
     wgsl,
-    bindings: [...inputs.map((x) => ({ buffer: x.id, access: "read" as const })), { buffer: out.id, access: "read_write" }],
+    bindings: [...bound.map((x) => ({ buffer: x.id, access: "read" as const })), { buffer: out.id, access: "read_write" }],
     uniforms: u.bytes(),
     workgroups: grid1d(n),
   };

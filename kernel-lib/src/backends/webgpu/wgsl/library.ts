@@ -71,6 +71,21 @@ fn kl_pow(x: f32, y: f32) -> f32 {
     if (y > 0.0) { return select(0.0, x, odd); }
     return select(kl_inf(), select(kl_inf(), -kl_inf(), bitcast<u32>(x) != 0u), odd);
   }
+  if (y == 1.0) { return x; }
+  if (y == 0.5) { return kl_sqrt(x); }
+  // small integer exponents by repeated squaring: x*x is exact to one rounding, as the CPU's pow rounded to f32
+  if (trunc(y) == y && abs(y) <= 64.0) {
+    var n = u32(abs(y));
+    var base = x;
+    var acc: f32 = 1.0;
+    loop {
+      if ((n & 1u) == 1u) { acc = acc * base; }
+      n = n >> 1u;
+      if (n == 0u) { break; }
+      base = base * base;
+    }
+    return select(acc, 1.0 / acc, y < 0.0);
+  }
   let m = exp2(y * log2(abs(x)));
   if (x < 0.0) {
     if (trunc(y) != y) { return kl_nan(); }
@@ -118,8 +133,10 @@ fn kl_sigmoid(x: f32) -> f32 {
   return e / (1.0 + e);
 }
 fn kl_softplus(x: f32, beta: f32, threshold: f32) -> f32 {
-  if (x * beta > threshold) { return x; }
-  return kl_log1p(kl_exp(beta * x)) / beta;
+  let z = beta * x;
+  if (z > threshold) { return x; }
+  // log1p(exp(z)) without overflow in f32 (the CPU computes it in float64, where exp(150) is finite)
+  return (max(z, 0.0) + kl_log1p(kl_exp(-abs(z)))) / beta;
 }
 fn kl_logsigmoid(x: f32) -> f32 { return min(x, 0.0) - kl_log1p(kl_exp(-abs(x))); }
 `;
