@@ -46,6 +46,7 @@ describe.skipIf(!gpu && !webgpuRequired())("the webgpu device", () => {
     expect(x.tolist()).toEqual([[1, 2], [3, 4]]);
     expect(x.to("cpu").device).toBe("cpu");
     expect(torch.zeros([2, 3], { device: "webgpu" }).device).toBe("webgpu");
+    expect(String(torch.tensor([1.5, 2]).to("webgpu"))).toBe("tensor([1.5000, 2.0000], device='webgpu')");
   });
 
   it("reads back asynchronously too, and keeps dtypes", async () => {
