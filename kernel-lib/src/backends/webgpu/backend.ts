@@ -2,9 +2,9 @@
  * The WebGPU backend: storage is a GPU buffer held by the device thread, named here by a number. Every kernel is a
  * KernelLaunch queued for the device thread; reads flush the queue and wait (readSync) or resolve later (read).
  * Freed buffers go to a pool by size and are cleared when reused (alloc promises zeros); emptyCache() destroys
- * the pool. The optional fused methods are absent: ops compose them from these primitives.
+ * the pool. The fused training paths (linear with its bias, softmax-cross-entropy, SGD/Adam steps) are kernels too.
  */
-import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp } from "../backend";
+import type { AdamStepArgs, Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, SgdStepArgs } from "../backend";
 import { asOpaqueBackend } from "../backend";
 import { cpuHostBackend } from "../cpu/index";
 import { DType, TypedArray, allocate, dtypeOfArray } from "../../tensor/dtype";
@@ -15,6 +15,7 @@ import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, walksContiguously, wh
 import { addAtLaunch, selectLaunch } from "./kernels/indexing";
 import { matmulLaunches } from "./kernels/matmul";
 import { reduceLaunch, softmaxLaunch } from "./kernels/reduce";
+import { adamLaunch, crossEntropyRowsLaunch, sgdLaunch } from "./kernels/training";
 import { float64Error, wgslType } from "./wgsl/common";
 
 export interface GpuStorage {
@@ -32,6 +33,8 @@ export interface GpuMemory {
   /** bytes of freed buffers kept for reuse */
   cached: number;
 }
+
+const SCALE: ElementwiseKernel = { name: "webgpuScale", args: ["x"], expr: "x * p0" };
 
 const bytesFor = (length: number): number => Math.max(16, Math.ceil((length * 4) / 16) * 16);
 
@@ -230,6 +233,41 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
     this.run(copyLaunch(temp, 0, out, 0, out.length));
     this.free(temp);
+  }
+
+  // ---- fused paths ------------------------------------------------------------------------------------------
+  linear(x: GpuStorage, w: GpuStorage, bias: GpuStorage | null, out: GpuStorage, batch: number, inFeatures: number, outFeatures: number): boolean {
+    if (x.dtype !== "float32" || w.dtype !== "float32" || (bias && bias.dtype !== "float32")) return false;
+    const plan: MatmulPlan = {
+      m: batch, n: outFeatures, k: inFeatures, transA: false, transB: true, accumulate: false, aOffsets: [0], bOffsets: [0], cOffsets: [0],
+    };
+    this.into(out, bias ? [x, w, bias] : [x, w], (o) => matmulLaunches(x, w, o, plan, bias));
+    return true;
+  }
+
+  sumRows(x: GpuStorage, out: GpuStorage, rows: number, cols: number): boolean {
+    this.reduce("sum", x, 1, rows, cols, out);
+    return true;
+  }
+
+  softmaxCrossEntropy(logits: GpuStorage, labels: GpuStorage, rows: number, cols: number, scale: number, loss: GpuStorage, grad: GpuStorage | null): boolean {
+    if (logits.dtype !== "float32" || labels.dtype !== "int32") return false;
+    const rowLoss = this.alloc("float32", rows);
+    this.run(crossEntropyRowsLaunch(this.check(logits), this.check(labels), rows, cols, scale, rowLoss, grad ? this.check(grad) : null));
+    const total = this.alloc("float32", 1);
+    this.reduce("sum", rowLoss, 1, rows, 1, total);
+    this.unary(SCALE, total, this.check(loss), scale);
+    this.free(rowLoss);
+    this.free(total);
+    return true;
+  }
+
+  sgdStep(param: GpuStorage, grad: GpuStorage, buf: GpuStorage | null, args: SgdStepArgs): void {
+    this.run(sgdLaunch(this.check(param), this.check(grad), buf ? this.check(buf) : null, param.length, args));
+  }
+
+  adamStep(param: GpuStorage, grad: GpuStorage, m: GpuStorage, v: GpuStorage, vmax: GpuStorage | null, args: AdamStepArgs): void {
+    this.run(adamLaunch(this.check(param), this.check(grad), this.check(m), this.check(v), vmax ? this.check(vmax) : null, param.length, args));
   }
 
   // Random numbers are drawn on the host from the seeded generator (the same stream as the CPU) and uploaded.
