@@ -58,6 +58,12 @@ const contenders = {
   "kernel-lib relaxed-simd 1 thread": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
   "kernel-lib TypeScript": node("matmul_kernel_lib.mjs", ["off", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
 };
+// The GPU column: only where torch.webgpu.isAvailable() in this environment (a hardware adapter unless
+// KERNEL_LIB_WEBGPU says otherwise: a software adapter's numbers are not speed figures).
+console.error("kernel-lib webgpu matmul ...");
+const webgpuRun = node("matmul_webgpu.mjs", shapeArgs);
+const webgpu = webgpuRun.unavailable === undefined && webgpuRun.matmul ? webgpuRun : null;
+if (webgpu) contenders["kernel-lib webgpu"] = webgpu;
 console.error("tfjs matmul ...");
 contenders["tfjs-wasm"] = node("matmul_tfjs.mjs", ["wasm", ...shapeArgs]);
 contenders["tfjs cpu"] = node("matmul_tfjs.mjs", ["cpu", ...shapeArgs]);
@@ -84,6 +90,7 @@ if (withMnist) {
     const train = (env) => runJson(process.execPath, [...relaxedFlag, "--expose-gc", join(here, "mnist_kernel_lib.mjs"), recipe, String(epochs)], env);
     mnist[recipe] = {
       ...(blas.available ? { "kernel-lib native": train({}), "kernel-lib wasm": train({ KERNEL_LIB_BLAS: "off" }) } : { "kernel-lib wasm": train({}) }),
+      ...(webgpu ? { "kernel-lib webgpu": train({ KERNEL_LIB_BENCH_DEVICE: "webgpu" }) } : {}),
       ...(withTorch ? { PyTorch: runJson(PYTHON, [join(here, "torch_bench.py"), "mnist", recipe, String(epochs)]) } : {}),
     };
   }
@@ -109,12 +116,13 @@ const machine = {
   cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
   loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd, kernelLibGemm: blas,
+  webgpu: webgpu ? webgpu.adapter : { unavailable: webgpuRun.unavailable ?? webgpuRun.error ?? "unknown" },
 };
 const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${blas.core}; ${blas.threads} threads), wasm beside it with KERNEL_LIB_BLAS=off`
   : `wasm (native BLAS not used: ${blas.reason})`;
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
   ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
-  `; kernel-lib GEMM: ${gemmLine}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
+  `; kernel-lib GEMM: ${gemmLine}; kernel-lib webgpu: ${webgpu ? `${webgpu.adapter.vendor} ${webgpu.adapter.description}` : `not measured (${machine.webgpu.unavailable})`}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);
 mkdirSync(join(here, "results"), { recursive: true });

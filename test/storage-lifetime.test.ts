@@ -7,6 +7,7 @@ import { cpuBackend } from "../kernel-lib/src/backends/cpu/index";
 import { Tensor } from "../kernel-lib/src/tensor/tensor";
 import * as nn from "../kernel-lib/src/nn/index";
 import * as optim from "../kernel-lib/src/optim/index";
+import { crossEntropy } from "../kernel-lib/src/ops/loss";
 import { arrayBackend, arrayMemory } from "./helpers/array-backend";
 
 // Storage lifetimes on a backend that manages memory (the test-only array backend declares it and counts its
@@ -90,6 +91,39 @@ describe("storage lifetimes on a memory-managing backend", () => {
     p.grad = null;
     expect(await collectUntil(() => outstanding() === before)).toBe(true);
     expect(p.tolist()).toHaveLength(5);
+  });
+});
+
+describe("storage on the error paths", () => {
+  it("an op that rejects its input part way (after allocating) leaves nothing allocated behind", async () => {
+    await settle();
+    const before = outstanding();
+    const failures: string[] = [];
+    (() => {
+      const logits = Tensor.fromTypedArray(values(12, (i) => i / 4), [4, 3]).requiresGrad_();
+      const badLabels = Tensor.fromTypedArray(Int32Array.from([0, 1, 7, 2]), [4]);
+      const x = Tensor.fromTypedArray(values(6, (i) => i), [2, 3]);
+      const badIndex = Tensor.fromTypedArray(Int32Array.from([0, 5]), [2]);
+      const attempts: Array<() => unknown> = [
+        () => crossEntropy(logits, badLabels), // label 7 of 3 classes
+        () => x.indexSelect(1, badIndex), // index 5 of size 3
+        () => x.matmul(x), // [2, 3] @ [2, 3]
+        () => x.add(Tensor.fromTypedArray(values(4, (i) => i), [4])), // shapes do not broadcast
+        () => x.view([4, 2]), // 6 elements as 8
+      ];
+      for (let round = 0; round < 20; round++) {
+        for (const attempt of attempts) {
+          try {
+            attempt();
+            failures.push(`${attempt} did not throw`);
+          } catch {
+            // expected: each attempt is bad input
+          }
+        }
+      }
+    })();
+    expect(failures).toEqual([]);
+    expect(await collectUntil(() => outstanding() === before)).toBe(true);
   });
 });
 

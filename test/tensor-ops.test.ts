@@ -214,3 +214,38 @@ describe("printing", () => {
     expect(String(torch.zeros(2000))).toMatch(/^tensor\(\[0\., 0\., 0\., \.\.\., 0\., 0\., 0\.\]\)$/);
   });
 });
+
+describe("cat and narrow over many outer rows (placed by transposing, not row by row)", () => {
+  // A plain-array reference: cat along dim 1 of [outer, d_k, inner] blocks.
+  const reference = (parts: number[][][][]): number[][][] =>
+    parts[0].map((_, o) => parts.flatMap((p) => p[o]));
+  const block = (outer: number, d: number, inner: number, base: number): number[][][] =>
+    Array.from({ length: outer }, (_, o) => Array.from({ length: d }, (_, j) => Array.from({ length: inner }, (_, i) => base + o * 100 + j * 10 + i)));
+
+  it("cat along dim 1 of 20 rows matches the reference, keeps -0 and promotes dtypes", () => {
+    const a = block(20, 2, 3, 0.5), b = block(20, 1, 3, 0.25), c = block(20, 3, 3, -7);
+    a[4][1][2] = -0;
+    const out = torch.cat([torch.tensor(a), torch.tensor(b), torch.tensor(c)], 1);
+    expect(out.shape).toEqual([20, 6, 3]);
+    expect(out.tolist()).toEqual(reference([a, b, c]));
+    expect(Object.is((out.tolist() as number[][][])[4][1][2], -0)).toBe(true);
+    const ints = torch.tensor(block(12, 2, 1, 3), { dtype: "int32" });
+    const floats = torch.tensor(block(12, 1, 1, 0.5));
+    const mixed = torch.cat([ints, floats], 1);
+    expect(mixed.dtype).toBe("float32");
+    expect(mixed.tolist()).toEqual(reference([block(12, 2, 1, 3), block(12, 1, 1, 0.5)]));
+  });
+
+  it("cat along the last dim, with an empty block, and its gradient through narrow", () => {
+    const x = torch.tensor(block(16, 4, 1, 1).map((r) => r.map((v) => v[0]))).requiresGrad_();
+    const empty = torch.zeros([16, 0]);
+    const y = torch.tensor(block(16, 2, 1, 2).map((r) => r.map((v) => v[0])));
+    const out = torch.cat([x, empty, y], 1);
+    expect(out.shape).toEqual([16, 6]);
+    const ys = y.tolist() as number[][];
+    expect(out.tolist()).toEqual((x.tolist() as number[][]).map((r, o) => [...r, ...ys[o]]));
+    const w = torch.arange(0, 96).reshape([16, 6]);
+    out.mul(w).sum().backward();
+    expect(x.grad!.tolist()).toEqual((w.tolist() as number[][]).map((r) => r.slice(0, 4)));
+  });
+});

@@ -3,15 +3,31 @@ import { cpuBackend } from "../../kernel-lib/src/backends/cpu/index";
 import { DType, TypedArray, allocate, dtypeOfArray } from "../../kernel-lib/src/tensor/dtype";
 
 /**
- * A test-only backend that is deliberately unlike the CPU one: its storage is an `ArrayStorage` (a plain JS
- * number array with a dtype), not a TypedArray, so any code that indexes a tensor's storage, asks for its
+ * A test-only backend that is deliberately unlike the CPU one: its storage is an `ArrayStorage`, an object whose
+ * elements sit in a private field, not a TypedArray, so any code that indexes a tensor's storage, asks for its
  * `.length`, or dispatches on `instanceof Float32Array` outside the backend gets undefined/NaN or an error
- * instead of the right answer. Each kernel converts its operands to typed arrays, runs the CPU kernel, and
- * writes the result back (slow, and only for tests). Never registered by the library itself.
+ * instead of the right answer. Reads hand out copies, so code that writes into what `dataSync()` returned (which
+ * the CPU backend would let through) changes nothing here. Each kernel runs the CPU kernel on the private arrays
+ * (no copies, so whole notebooks run at nearly the CPU's speed). Never registered by the library itself: tests
+ * select it with KERNEL_LIB_TEST_BACKEND=array (vitest) or KERNEL_LIB_BACKEND_MODULE (a notebook kernel).
  */
 export class ArrayStorage {
-  freed = false;
-  constructor(readonly dtype: DType, public values: number[]) {}
+  #host: TypedArray | null;
+  constructor(readonly dtype: DType, host: TypedArray) {
+    this.#host = host;
+  }
+  get freed(): boolean {
+    return this.#host === null;
+  }
+  /** The elements, for this backend's kernels only. */
+  host(): TypedArray {
+    if (this.#host === null) throw new Error("array backend: storage used after it was freed");
+    return this.#host;
+  }
+  release(): void {
+    if (this.#host === null) throw new Error("array backend: storage freed twice");
+    this.#host = null;
+  }
 }
 
 /**
@@ -25,63 +41,47 @@ function toHost(s: Storage | null): TypedArray {
   if (!(a instanceof ArrayStorage)) {
     throw new Error(`array backend: got ${a?.constructor?.name ?? String(a)} storage, not an ArrayStorage: some code bypassed the backend`);
   }
-  if (a.freed) throw new Error("array backend: storage used after it was freed");
-  const t = allocate(a.dtype, a.values.length);
-  for (let i = 0; i < t.length; i++) t[i] = a.values[i];
-  return t;
+  return a.host();
 }
 
-function store(s: Storage, host: TypedArray): void {
-  (s as unknown as ArrayStorage).values = Array.from(host);
-}
-
-const wrap = (dtype: DType, values: ArrayLike<number>): Storage => {
+const wrap = (host: TypedArray, dtype: DType = dtypeOfArray(host)): Storage => {
   arrayMemory.allocated += 1;
-  return new ArrayStorage(dtype, Array.from(values)) as unknown as Storage;
+  return new ArrayStorage(dtype, host) as unknown as Storage;
 };
 
-/** Runs a CPU kernel whose last storage argument(s) are written (`outs` lists their positions). */
-function viaCpu<A extends unknown[]>(args: A, storageAt: number[], outs: number[], run: (...a: A) => unknown): unknown {
+/** Runs a CPU kernel on the private arrays of the storage arguments (at the positions `storageAt`). */
+function viaCpu<A extends unknown[]>(args: A, storageAt: number[], run: (...a: A) => unknown): unknown {
   const hostArgs = [...args] as A;
   for (const i of storageAt) if (args[i] !== null && args[i] !== undefined) hostArgs[i] = toHost(args[i] as Storage);
-  const result = run(...hostArgs);
-  for (const i of outs) if (args[i] !== null && args[i] !== undefined) store(args[i] as Storage, hostArgs[i] as TypedArray);
-  return result;
+  return run(...hostArgs);
 }
 
 export const arrayBackend: Backend = {
   device: "cpu",
   managesMemory: true,
-  alloc: (dtype, length) => wrap(dtype, new Array<number>(length).fill(0)),
-  upload: (data) => wrap(dtypeOfArray(data), data),
-  readSync: (s) => toHost(s),
-  read: (s) => Promise.resolve(toHost(s)),
-  write: (s, offset, data) => {
-    const host = toHost(s);
-    host.set(data, offset);
-    store(s, host);
-  },
+  alloc: (dtype, length) => wrap(allocate(dtype, length), dtype),
+  upload: (data) => wrap(data.slice()),
+  readSync: (s) => toHost(s).slice(),
+  read: (s) => Promise.resolve(toHost(s).slice()),
+  write: (s, offset, data) => toHost(s).set(data, offset),
   free: (s) => {
-    const a = s as unknown as ArrayStorage;
-    if (a.freed) throw new Error("array backend: storage freed twice");
-    a.freed = true;
-    a.values = [];
+    (s as unknown as ArrayStorage).release();
     arrayMemory.freed += 1;
   },
-  fill: (out, value) => void viaCpu([out, value], [0], [0], cpuBackend.fill),
-  copy: (...a) => void viaCpu(a, [0, 2], [2], cpuBackend.copy),
-  strided: (...a) => void viaCpu(a, [0, 4], [4], cpuBackend.strided),
-  unary: (...a) => void viaCpu(a, [1, 2], [2], cpuBackend.unary),
-  binary: (...a) => void viaCpu(a, [1, 2, 3], [3], cpuBackend.binary),
-  where: (...a) => void viaCpu(a, [0, 1, 2, 3], [3], cpuBackend.where),
-  reduce: (...a) => void viaCpu(a, [1, 5], [5], cpuBackend.reduce),
-  softmax: (...a) => void viaCpu(a, [0, 4], [4], cpuBackend.softmax),
-  matmul: (...a) => void viaCpu(a, [0, 1, 2], [2], cpuBackend.matmul),
-  indexSelect: (...a) => void viaCpu(a, [0, 4, 5], [5], cpuBackend.indexSelect),
-  indexAdd: (...a) => void viaCpu(a, [0, 4, 5], [5], cpuBackend.indexAdd),
-  gather: (...a) => void viaCpu(a, [0, 4, 6], [6], cpuBackend.gather),
-  scatterAdd: (...a) => void viaCpu(a, [0, 4, 6], [6], cpuBackend.scatterAdd),
-  uniform: (...a) => void viaCpu(a, [0], [0], cpuBackend.uniform),
-  normal: (...a) => void viaCpu(a, [0], [0], cpuBackend.normal),
+  fill: (out, value) => void viaCpu([out, value], [0], cpuBackend.fill),
+  copy: (...a) => void viaCpu(a, [0, 2], cpuBackend.copy),
+  strided: (...a) => void viaCpu(a, [0, 4], cpuBackend.strided),
+  unary: (...a) => void viaCpu(a, [1, 2], cpuBackend.unary),
+  binary: (...a) => void viaCpu(a, [1, 2, 3], cpuBackend.binary),
+  where: (...a) => void viaCpu(a, [0, 1, 2, 3], cpuBackend.where),
+  reduce: (...a) => void viaCpu(a, [1, 5], cpuBackend.reduce),
+  softmax: (...a) => void viaCpu(a, [0, 4], cpuBackend.softmax),
+  matmul: (...a) => void viaCpu(a, [0, 1, 2], cpuBackend.matmul),
+  indexSelect: (...a) => void viaCpu(a, [0, 4, 5], cpuBackend.indexSelect),
+  indexAdd: (...a) => void viaCpu(a, [0, 4, 5], cpuBackend.indexAdd),
+  gather: (...a) => void viaCpu(a, [0, 4, 6], cpuBackend.gather),
+  scatterAdd: (...a) => void viaCpu(a, [0, 4, 6], cpuBackend.scatterAdd),
+  uniform: (...a) => void viaCpu(a, [0], cpuBackend.uniform),
+  normal: (...a) => void viaCpu(a, [0], cpuBackend.normal),
   // the fused paths are left out on purpose: ops and optimizers must fall back to (or name) the primitives
 };

@@ -73,6 +73,8 @@ export interface Backend<S = Storage> {
    * (tensor/lifetime.ts). Absent or false: the garbage collector reclaims storage itself (the CPU).
    */
   readonly managesMemory?: boolean;
+  /** The dtypes this backend's storage holds (absent: all of them); alloc/upload of another is a clear error. */
+  readonly dtypes?: readonly DType[];
 
   /** New zero-filled storage of `length` elements. */
   alloc(dtype: DType, length: number): S;

@@ -94,9 +94,10 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!isFloating(x.dtype)) throw new Error(`dropout: needs a floating-point input, got ${x.dtype}`);
   const mask = alloc(x.shape, x.dtype, x.device);
   if (p < 1) {
-    // on the backend: float64 uniform draws (the generator's exact values), then keep-or-zero into the mask
+    // on the backend: uniform draws (float64 on the CPU: the generator's exact values; float32 on the GPU, which
+    // has no float64, so a draw within float32 rounding of keep may land on the other side), then keep-or-zero
     const be = getBackend(x.device);
-    const draws = be.alloc("float64", x.numel());
+    const draws = be.alloc(be.dtypes && !be.dtypes.includes("float64") ? "float32" : "float64", x.numel());
     be.uniform(draws, 0, 1, defaultGenerator);
     const keep = 1 - p;
     be.unary(DROPOUT_MASK, draws, mask._data, keep, 1 / keep);

@@ -162,18 +162,41 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 /** A zero tensor of `shape` with g placed at offset `start` along dim (the adjoint of narrow). */
 function padInto(g: Tensor, shape: readonly number[], dim: number, start: number): Tensor {
   const out = alloc(shape, g.dtype, g.device);
-  copyBlock(g, out, dim, start);
+  placeBlocks([{ src: g, start }], out, dim);
   return out;
 }
 
-/** Copies src into dst at offset `start` along dim (shapes equal except along dim). */
-function copyBlock(src: Tensor, dst: Tensor, dim: number, start: number): void {
+/** Up to this many outer rows, blocks are placed with one copy per row. */
+const ROW_COPY_MAX_OUTER = 8;
+
+/**
+ * Copies each block's src into dst at offset `start` along dim (shapes equal except along dim; dst is zero-filled,
+ * as alloc leaves it). With few outer rows, one copy per row. With many (cat along a later dim of a batch), a
+ * row-by-row copy would be outer·k backend calls, each a dispatch on a device; instead each block is transposed so
+ * that dim comes first, placed with one copy, and one strided copy transposes the whole back: 2k + 1 calls.
+ */
+function placeBlocks(blocks: ReadonlyArray<{ src: Tensor; start: number }>, dst: Tensor, dim: number): void {
   const outer = numelOf(dst.shape.slice(0, dim));
   const inner = numelOf(dst.shape.slice(dim + 1));
-  const srcRow = src.shape[dim] * inner;
-  const dstRow = dst.shape[dim] * inner;
+  const size = dst.shape[dim];
   const be = backendOf(dst);
-  for (let o = 0; o < outer; o++) be.copy(src._data, o * srcRow, dst._data, o * dstRow + start * inner, srcRow);
+  if (outer <= ROW_COPY_MAX_OUTER) {
+    for (const { src, start } of blocks) {
+      const srcRow = src.shape[dim] * inner;
+      for (let o = 0; o < outer; o++) be.copy(src._data, o * srcRow, dst._data, o * size * inner + start * inner, srcRow);
+    }
+    return;
+  }
+  const dimFirst = alloc([size, outer, inner], dst.dtype, dst.device);
+  for (const { src, start } of blocks) {
+    const len = src.shape[dim];
+    if (len === 0) continue;
+    const moved = stridedCopy(src, 0, [len, outer, inner], [inner, len * inner, 1]);
+    be.copy(moved._data, 0, dimFirst._data, start * outer * inner, len * outer * inner);
+    moved.dispose();
+  }
+  be.strided(dimFirst._data, 0, [outer, size, inner], [inner, outer * inner, 1], dst._data);
+  dimFirst.dispose();
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -203,17 +226,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const shape = [...first.shape];
   shape[d] = total;
   const out = alloc(shape, dtype, first.device);
-  let start = 0;
-  for (const t of tensors) {
-    copyBlock(t, out, d, start);
-    start += t.shape[d];
-  }
   const starts: number[] = [];
   let s = 0;
   for (const t of tensors) {
     starts.push(s);
     s += t.shape[d];
   }
+  placeBlocks(tensors.map((t, i) => ({ src: t, start: starts[i] })), out, d);
   return record(out, "CatBackward", tensors, (g, needs) => tensors.map((t, i) => (needs[i] ? narrow(g, d, starts[i], t.shape[d]) : null)), []);
 }
 

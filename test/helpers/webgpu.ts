@@ -1,0 +1,22 @@
+// The WebGPU backend for tests. On a machine without a GPU it runs on SwiftShader (Debian's chromium-common and
+// libvulkan1): VK_ICD_FILENAMES points the Vulkan loader at it when unset, and KERNEL_LIB_WEBGPU defaults to
+// "software" so the software adapter is accepted. Returns null where no adapter exists, so a suite can skip; with
+// KERNEL_LIB_WEBGPU=require (CI) a missing adapter throws instead.
+import * as fs from "fs";
+import type { Backend } from "../../kernel-lib/src/backends/backend";
+import { getBackend } from "../../kernel-lib/src/backends/registry";
+
+export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
+
+export function testWebgpuBackend(): Backend | null {
+  if (!process.env.VK_ICD_FILENAMES && fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (!process.env.KERNEL_LIB_WEBGPU) process.env.KERNEL_LIB_WEBGPU = "software";
+  try {
+    return getBackend("webgpu");
+  } catch (e) {
+    if (process.env.KERNEL_LIB_WEBGPU === "require") throw e;
+    return null;
+  }
+}
+
+export const webgpuRequired = (): boolean => process.env.KERNEL_LIB_WEBGPU === "require";
