@@ -109,6 +109,30 @@ if (withMnist) {
     }
   }
 }
+// The lecture's own loop (seed 001): torchvision's MNIST + ToTensor + DataLoader(batch 12) against kernel-lib's
+// DataLoader over torch.datasets.MNIST, 2000 mini-batches each (bench/lecture_loop.py, lecture_loop_kernel_lib.mjs).
+const lecture = {};
+if (withMnist) {
+  console.error("lecture loop (2000 steps of batch 12) ...");
+  const loop = (env) => runJson(process.execPath, [...relaxedFlag, join(here, "lecture_loop_kernel_lib.mjs"), "2000"], env);
+  if (blas.available) {
+    lecture["kernel-lib native"] = loop({});
+    lecture["kernel-lib wasm"] = loop({ KERNEL_LIB_BLAS: "off" });
+  } else {
+    lecture["kernel-lib wasm"] = loop({});
+  }
+  if (withTorch) lecture["PyTorch + torchvision"] = runJson(PYTHON, [join(here, "lecture_loop.py"), "2000"]);
+  const torchSeconds = lecture["PyTorch + torchvision"]?.train_seconds;
+  table += `\n| lecture loop, 2000 steps of batch 12 | train s | eval s (10000 images) | threads | / PyTorch + torchvision (train) |\n|---|---:|---:|---:|---:|\n`;
+  for (const [lib, r] of Object.entries(lecture)) {
+    if (r.train_seconds === undefined) {
+      table += `| ${lib} | error | | | |\n`;
+      continue;
+    }
+    const ratio = lib.startsWith("kernel-lib") && torchSeconds ? `${fmt(r.train_seconds / torchSeconds, 2)}x` : "";
+    table += `| ${lib} | ${fmt(r.train_seconds, 2)} | ${fmt(r.eval_seconds, 2)} | ${r.threads} | ${ratio} |\n`;
+  }
+}
 const loadAtEnd = os.loadavg()[0];
 
 const cpus = os.cpus();
@@ -127,5 +151,5 @@ console.log(header);
 console.log(table);
 mkdirSync(join(here, "results"), { recursive: true });
 const out = join(here, "results", "latest.json");
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, shapes: SHAPES, matmul: contenders, mnist }, null, 2) + "\n");
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, shapes: SHAPES, matmul: contenders, mnist, lecture }, null, 2) + "\n");
 console.error(`wrote ${out}`);
