@@ -6,7 +6,6 @@
  */
 import type { AdamStepArgs, Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, SgdStepArgs } from "../backend";
 import { asOpaqueBackend } from "../backend";
-import { cpuHostBackend } from "../cpu/index";
 import { DType, TypedArray, allocate, dtypeOfArray } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import type { DeviceClient } from "./client";
@@ -270,16 +269,17 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.run(adamLaunch(this.check(param), this.check(grad), this.check(m), this.check(v), vmax ? this.check(vmax) : null, param.length, args));
   }
 
-  // Random numbers are drawn on the host from the seeded generator (the same stream as the CPU) and uploaded.
+  // Random numbers are drawn on the host from the seeded generator, in the CPU backend's order and formula, and
+  // uploaded: the same numbers on both devices.
   uniform(out: GpuStorage, low: number, high: number, gen: Generator): void {
     const host = allocate(out.dtype, out.length);
-    cpuHostBackend.uniform(host, low, high, gen);
+    for (let i = 0; i < host.length; i++) host[i] = low + (high - low) * gen.uniform();
     this.write(out, 0, host);
   }
 
   normal(out: GpuStorage, mean: number, std: number, gen: Generator): void {
     const host = allocate(out.dtype, out.length);
-    cpuHostBackend.normal(host, mean, std, gen);
+    for (let i = 0; i < host.length; i++) host[i] = mean + std * gen.normal();
     this.write(out, 0, host);
   }
 }
