@@ -58,6 +58,18 @@ describe.skipIf(!gpu && !webgpuRequired())("the webgpu device", () => {
     expect(mask.tolist()).toEqual([1, 0, 1]);
   });
 
+  it("in-place and aliased kernels (an input is the output) keep what they do not write", () => {
+    const be = gpu!;
+    const s = be.upload(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    be.copy(s, 0, s, 3, 3);
+    expect(Array.from(be.readSync(s))).toEqual([1, 2, 3, 1, 2, 3]);
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6]]).to("webgpu");
+    x.mul_(x);
+    expect(x.tolist()).toEqual([[1, 4, 9], [16, 25, 36]]);
+    x.add_(torch.tensor([1, 2, 3]).to("webgpu"));
+    expect(x.tolist()).toEqual([[2, 6, 12], [17, 27, 39]]);
+  });
+
   it("refuses to mix devices and to hold float64, saying what to do", () => {
     const a = torch.ones([3]).to("webgpu");
     expect(() => a.add(torch.ones([3]))).toThrow(/different devices \(webgpu and cpu\).*\.to\(device\)/);

@@ -83,14 +83,15 @@ export class WebGpuBackend implements Backend<GpuStorage> {
 
   /**
    * Runs `launch(o)` writing `out`, through a temporary when `out` is also one of the inputs (WebGPU forbids a
-   * buffer bound writable and readable in one dispatch; in-place ops do this): the kernel writes the temporary,
-   * which is then copied into out.
+   * buffer bound writable and readable in one dispatch; in-place ops do this). The temporary starts as a copy of
+   * out, so kernels that write only part of it (copy at an offset, batched products) or add into it keep the rest.
    */
   private into(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
     this.check(out);
     for (const x of inputs) this.check(x);
     const aliased = inputs.some((x) => x.id === out.id);
     const target = aliased ? this.alloc(out.dtype, out.length) : out;
+    if (aliased) this.run(copyLaunch(out, 0, target, 0, out.length));
     const made = launch(target);
     for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
     if (aliased) {
@@ -203,8 +204,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   matmul(a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: MatmulPlan): void {
-    if (plan.accumulate) this.intoAccumulating(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
-    else this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
+    this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
   }
 
   indexSelect(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
@@ -212,7 +212,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   indexAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
-    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, index.length, o, false));
+    this.into(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, index.length, o, false));
   }
 
   gather(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
@@ -220,18 +220,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   scatterAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
-    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, idxSize, o, true));
-  }
-
-  /** As `into`, for kernels that add into out (and matmul with accumulate): the temporary starts as a copy. */
-  private intoAccumulating(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
-    if (!inputs.some((x) => x.id === out.id)) return this.into(out, inputs, launch);
-    const temp = this.alloc(out.dtype, out.length);
-    this.run(copyLaunch(out, 0, temp, 0, out.length));
-    const made = launch(temp);
-    for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
-    this.run(copyLaunch(temp, 0, out, 0, out.length));
-    this.free(temp);
+    this.into(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, idxSize, o, true));
   }
 
   // ---- fused paths ------------------------------------------------------------------------------------------
