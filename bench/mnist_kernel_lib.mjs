@@ -26,6 +26,9 @@ function mlp(sizes) {
 
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
+// KERNEL_LIB_BENCH_DEVICE=webgpu trains on the GPU, moving each batch there as the lecture's loop does.
+const device = process.env.KERNEL_LIB_BENCH_DEVICE ?? "cpu";
+
 /** Images as float32 [N, 784] in [0, 1] (pixels / 255, as torch_bench.py) and labels int32 [N], in memory. */
 function inMemory(train) {
   const ds = new torch.datasets.MNIST({ train });
@@ -47,7 +50,8 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
   const [xtr, ytr] = inMemory(true);
   const [xte, yte] = inMemory(false);
   const loader = new torch.utils.data.DataLoader(new torch.utils.data.TensorDataset(xtr, ytr), { batchSize: r.batch, shuffle: true });
-  const model = mlp(r.sizes);
+  const model = mlp(r.sizes).to(device);
+  const xteOn = xte.to(device), yteOn = yte.to(device);
   const opt = r.opt(model.parameters());
   const epochSeconds = [], accuracy = [], rss = {}, heap = {};
   let loss = null;
@@ -56,7 +60,7 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
     model.train();
     let steps = 0;
     for (const [x, y] of loader) {
-      loss = nn.functional.crossEntropy(model.forward(x), y);
+      loss = nn.functional.crossEntropy(model.forward(x.to(device)), y.to(device));
       opt.zeroGrad();
       loss.backward();
       opt.step();
@@ -64,7 +68,7 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
     }
     epochSeconds.push((performance.now() - t0) / 1000);
     model.eval();
-    const acc = torch.noGrad(() => model.forward(xte).argmax(1).eq(yte).float().mean().item());
+    const acc = torch.noGrad(() => model.forward(xteOn).argmax(1).eq(yteOn).float().mean().item());
     accuracy.push(acc);
     if (global.gc) global.gc();
     rss[String(epoch)] = rssMiB();
@@ -73,7 +77,7 @@ export async function trainKernelLibMnist(recipe, epochs, { maxSteps = Infinity 
   return {
     recipe, epochs, epoch_seconds: epochSeconds, test_accuracy: accuracy, rss_mib: rss, heap_used_mib: heap,
     final_loss: loss ? loss.item() : null, steps_per_epoch: loader.length,
-    wasm: wasm.wasmKernelInfo().mode, threads: wasm.wasmKernelInfo().workers + 1, gemm: gemmPath(),
+    wasm: wasm.wasmKernelInfo().mode, threads: wasm.wasmKernelInfo().workers + 1, gemm: device === "cpu" ? gemmPath() : device,
   };
 }
 

@@ -58,6 +58,12 @@ const contenders = {
   "kernel-lib relaxed-simd 1 thread": node("matmul_kernel_lib.mjs", ["relaxed-simd", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
   "kernel-lib TypeScript": node("matmul_kernel_lib.mjs", ["off", ...shapeArgs], { KERNEL_LIB_THREADS: "1" }),
 };
+// The GPU column: only where torch.webgpu.isAvailable() in this environment (a hardware adapter unless
+// KERNEL_LIB_WEBGPU says otherwise: a software adapter's numbers are not speed figures).
+console.error("kernel-lib webgpu matmul ...");
+const webgpuRun = node("matmul_webgpu.mjs", shapeArgs);
+const webgpu = webgpuRun.unavailable === undefined && webgpuRun.matmul ? webgpuRun : null;
+if (webgpu) contenders["kernel-lib webgpu"] = webgpu;
 console.error("tfjs matmul ...");
 contenders["tfjs-wasm"] = node("matmul_tfjs.mjs", ["wasm", ...shapeArgs]);
 contenders["tfjs cpu"] = node("matmul_tfjs.mjs", ["cpu", ...shapeArgs]);
@@ -84,6 +90,7 @@ if (withMnist) {
     const train = (env) => runJson(process.execPath, [...relaxedFlag, "--expose-gc", join(here, "mnist_kernel_lib.mjs"), recipe, String(epochs)], env);
     mnist[recipe] = {
       ...(blas.available ? { "kernel-lib native": train({}), "kernel-lib wasm": train({ KERNEL_LIB_BLAS: "off" }) } : { "kernel-lib wasm": train({}) }),
+      ...(webgpu ? { "kernel-lib webgpu": train({ KERNEL_LIB_BENCH_DEVICE: "webgpu" }) } : {}),
       ...(withTorch ? { PyTorch: runJson(PYTHON, [join(here, "torch_bench.py"), "mnist", recipe, String(epochs)]) } : {}),
     };
   }
@@ -102,6 +109,30 @@ if (withMnist) {
     }
   }
 }
+// The lecture's own loop (seed 001): torchvision's MNIST + ToTensor + DataLoader(batch 12) against kernel-lib's
+// DataLoader over torch.datasets.MNIST, 2000 mini-batches each (bench/lecture_loop.py, lecture_loop_kernel_lib.mjs).
+const lecture = {};
+if (withMnist) {
+  console.error("lecture loop (2000 steps of batch 12) ...");
+  const loop = (env) => runJson(process.execPath, [...relaxedFlag, join(here, "lecture_loop_kernel_lib.mjs"), "2000"], env);
+  if (blas.available) {
+    lecture["kernel-lib native"] = loop({});
+    lecture["kernel-lib wasm"] = loop({ KERNEL_LIB_BLAS: "off" });
+  } else {
+    lecture["kernel-lib wasm"] = loop({});
+  }
+  if (withTorch) lecture["PyTorch + torchvision"] = runJson(PYTHON, [join(here, "lecture_loop.py"), "2000"]);
+  const torchSeconds = lecture["PyTorch + torchvision"]?.train_seconds;
+  table += `\n| lecture loop, 2000 steps of batch 12 | train s | eval s (10000 images) | threads | / PyTorch + torchvision (train) |\n|---|---:|---:|---:|---:|\n`;
+  for (const [lib, r] of Object.entries(lecture)) {
+    if (r.train_seconds === undefined) {
+      table += `| ${lib} | error | | | |\n`;
+      continue;
+    }
+    const ratio = lib.startsWith("kernel-lib") && torchSeconds ? `${fmt(r.train_seconds / torchSeconds, 2)}x` : "";
+    table += `| ${lib} | ${fmt(r.train_seconds, 2)} | ${fmt(r.eval_seconds, 2)} | ${r.threads} | ${ratio} |\n`;
+  }
+}
 const loadAtEnd = os.loadavg()[0];
 
 const cpus = os.cpus();
@@ -109,15 +140,16 @@ const machine = {
   cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version, nodeFlags: relaxedFlag, platform: `${os.platform()} ${os.release()}`,
   loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd, kernelLibGemm: blas,
+  webgpu: webgpu ? webgpu.adapter : { unavailable: webgpuRun.unavailable ?? webgpuRun.error ?? "unknown" },
 };
 const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${blas.core}; ${blas.threads} threads), wasm beside it with KERNEL_LIB_BLAS=off`
   : `wasm (native BLAS not used: ${blas.reason})`;
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
   ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
-  `; kernel-lib GEMM: ${gemmLine}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
+  `; kernel-lib GEMM: ${gemmLine}; kernel-lib webgpu: ${webgpu ? `${webgpu.adapter.vendor} ${webgpu.adapter.description}` : `not measured (${machine.webgpu.unavailable})`}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);
 mkdirSync(join(here, "results"), { recursive: true });
 const out = join(here, "results", "latest.json");
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, shapes: SHAPES, matmul: contenders, mnist }, null, 2) + "\n");
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, shapes: SHAPES, matmul: contenders, mnist, lecture }, null, 2) + "\n");
 console.error(`wrote ${out}`);

@@ -84,7 +84,7 @@ describe("error messages name the op and the offending shapes, dtypes or values"
     expect(() => torch.zeros(2, { dtype: "complex64" as "float32" })).toThrow(/zeros: unknown dtype "complex64"/);
     // issue 12: a CUDA name says there is none and what the device is
     expect(() => torch.ones(2).to("cuda" as "cpu")).toThrow(/to: "cuda" is not available here: there is no CUDA/);
-    expect(() => torch.ones(2).to("tpu")).toThrow(/to: unknown device "tpu"; the device here is "cpu"/);
+    expect(() => torch.ones(2).to("tpu")).toThrow(/to: unknown device "tpu"; the devices are "cpu" and "webgpu"/);
   });
 
   it("creation and conversion misuse", () => {

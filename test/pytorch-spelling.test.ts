@@ -135,7 +135,7 @@ describe("issue 12 (4)-(10): namespaces, keywords, iteration, devices, loaders, 
     const r = spelling.keywordsAndNamespaces();
     expect(r.onCpu.device).toBe("cpu");
     expect(r.netOnCpu).toBeInstanceOf(torch.nn.Module);
-    expect(() => r.x.to("cuda:0")).toThrow(/to: "cuda:0" is not available here: there is no CUDA .*runs on "cpu"/);
+    expect(() => r.x.to("cuda:0")).toThrow(/to: "cuda:0" is not available here: there is no CUDA .*GPU device is "webgpu"/);
     expect(() => new torch.nn.Linear(2, 2).to("cuda")).toThrow(/Linear.to: "cuda" is not available here/);
     const device = torch.cuda.isAvailable() ? "cuda:0" : "cpu";
     expect(torch.ones([2]).to(device).device).toBe("cpu");

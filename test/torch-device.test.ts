@@ -11,7 +11,9 @@ describe("torch.device", () => {
   });
 
   it("names the unknown device and says there is no CUDA", () => {
-    expect(() => torch.device("cuda:0")).toThrow('torch.device: unknown device "cuda:0" (kernel-lib has no cuda:0; torch.cuda.isAvailable() is false); use "cpu"');
-    expect(() => torch.device("tpu")).toThrow('torch.device: unknown device "tpu"; use "cpu"');
+    expect(() => torch.device("cuda:0")).toThrow(
+      'torch.device: unknown device "cuda:0" (kernel-lib has no cuda:0; torch.cuda.isAvailable() is false; its GPU device is "webgpu"); use "cpu", or "webgpu" where torch.webgpu.isAvailable()',
+    );
+    expect(() => torch.device("tpu")).toThrow('torch.device: unknown device "tpu"; use "cpu", or "webgpu" where torch.webgpu.isAvailable()');
   });
 });

@@ -46,6 +46,7 @@ describe.skipIf(!gpu && !webgpuRequired())("the webgpu device", () => {
     expect(x.tolist()).toEqual([[1, 2], [3, 4]]);
     expect(x.to("cpu").device).toBe("cpu");
     expect(torch.zeros([2, 3], { device: "webgpu" }).device).toBe("webgpu");
+    expect(String(torch.tensor([1.5, 2]).to("webgpu"))).toBe("tensor([1.5000, 2.0000], device='webgpu')");
   });
 
   it("reads back asynchronously too, and keeps dtypes", async () => {
@@ -55,6 +56,18 @@ describe.skipIf(!gpu && !webgpuRequired())("the webgpu device", () => {
     const mask = torch.tensor([1, -2, 3]).to("webgpu").gt(0);
     expect(mask.dtype).toBe("bool");
     expect(mask.tolist()).toEqual([1, 0, 1]);
+  });
+
+  it("in-place and aliased kernels (an input is the output) keep what they do not write", () => {
+    const be = gpu!;
+    const s = be.upload(Float32Array.from([1, 2, 3, 4, 5, 6]));
+    be.copy(s, 0, s, 3, 3);
+    expect(Array.from(be.readSync(s))).toEqual([1, 2, 3, 1, 2, 3]);
+    const x = torch.tensor([[1, 2, 3], [4, 5, 6]]).to("webgpu");
+    x.mul_(x);
+    expect(x.tolist()).toEqual([[1, 4, 9], [16, 25, 36]]);
+    x.add_(torch.tensor([1, 2, 3]).to("webgpu"));
+    expect(x.tolist()).toEqual([[2, 6, 12], [17, 27, 39]]);
   });
 
   it("refuses to mix devices and to hold float64, saying what to do", () => {

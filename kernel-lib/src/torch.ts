@@ -44,8 +44,8 @@ export const bool: DType = "bool";
 /** torch.device("cpu"): devices are plain names here. */
 export function device(name: string): Device {
   if (name === "cpu" || name === "webgpu") return name;
-  const hint = name.startsWith("cuda") || name === "mps" ? ` (kernel-lib has no ${name}; torch.cuda.isAvailable() is false)` : "";
-  throw new Error(`torch.device: unknown device "${name}"${hint}; use "cpu"`);
+  const hint = name.startsWith("cuda") || name === "mps" ? ` (kernel-lib has no ${name}; torch.cuda.isAvailable() is false; its GPU device is "webgpu")` : "";
+  throw new Error(`torch.device: unknown device "${name}"${hint}; use "cpu", or "webgpu" where torch.webgpu.isAvailable()`);
 }
 /** There is no CUDA in this library; the accelerator is WebGPU. */
 export const cuda = { isAvailable: (): boolean => false };

@@ -44,11 +44,11 @@ export function deviceName(op: string, device: string): Device {
   const name = JSON.stringify(device);
   if (typeof device === "string" && /^(cuda|mps|xpu|hip)(:\d+)?$/.test(device)) {
     throw new Error(
-      `${op}: ${name} is not available here: there is no CUDA (torch.cuda.isAvailable() is false); kernel-lib runs on "cpu" ` +
-        `(a "webgpu" device is planned). Write .to("cpu"), or pick the device as device = torch.cuda.isAvailable() ? "cuda:0" : "cpu"`,
+      `${op}: ${name} is not available here: there is no CUDA (torch.cuda.isAvailable() is false); kernel-lib's GPU device is ` +
+        `"webgpu". Pick the device as device = torch.webgpu.isAvailable() ? "webgpu" : "cpu"`,
     );
   }
-  throw new Error(`${op}: unknown device ${name}; the device here is "cpu"`);
+  throw new Error(`${op}: unknown device ${name}; the devices are "cpu" and "webgpu" (when torch.webgpu.isAvailable())`);
 }
 
 export function toDevice(x: Tensor, device: string): Tensor {

@@ -61,6 +61,8 @@ export function formatTensor(t: Tensor): string {
   };
   const body = shape.length === 0 ? (data.length ? cells[0] : "") : build(0, 0);
   const extras: string[] = [];
+  // like PyTorch (device='cuda:0'), a tensor off the CPU says where it is
+  if (t.device !== "cpu") extras.push(`device='${t.device}'`);
   // like PyTorch, the default float and the default index/bool types print no dtype
   if (t.dtype === "float64" || t.dtype === "uint8") extras.push(`dtype=${t.dtype}`);
   if (t.gradFn) extras.push(`gradFn=<${t.gradFn.name}>`);

@@ -24,6 +24,8 @@ export interface KernelOptions {
   startTimeoutMs?: number;
   /** Run the kernel inside a bubblewrap sandbox (sandbox.ts); the caller checks sandboxState() first. */
   sandbox?: SandboxSpec & { bwrap: string };
+  /** Give the kernel a verdict pipe (the grading preload's channel, preload/verdict.cjs): see Kernel.verdicts. */
+  verdictChannel?: boolean;
 }
 
 /** ok: the cell ran; error: the kernel reported an error; timeout / died / aborted: see ExecuteResult.message. */
@@ -67,6 +69,8 @@ export function liveKernels(): Kernel[] {
 }
 
 const TAIL_BYTES = 4000;
+/** At most this many lines are kept from a verdict pipe. */
+const MAX_VERDICTS = 10_000;
 
 /**
  * A running kernel-lib TypeScript kernel (tslab), driven over the Jupyter messaging protocol:
@@ -106,6 +110,37 @@ export class Kernel {
     child.stderr?.on("data", keep);
   }
 
+  private readonly verdictLines = new Set<string>();
+  private verdictsClosed: Promise<void> = Promise.resolve();
+
+  private listenForVerdicts(stream: NodeJS.ReadableStream | null): void {
+    if (!stream) return;
+    let pending = "";
+    stream.on("data", (b: Buffer) => {
+      // A cell may write to the pipe too (it only matters with a nonce it cannot know): bounded all the same.
+      if (this.verdictLines.size >= MAX_VERDICTS) return;
+      const lines = (pending + b.toString("latin1")).split("\n");
+      pending = (lines.pop() ?? "").slice(-64);
+      for (const l of lines) if (this.verdictLines.size < MAX_VERDICTS) this.verdictLines.add(l);
+    });
+    this.verdictsClosed = new Promise((resolve) => {
+      stream.once("end", resolve);
+      stream.once("close", resolve);
+      stream.once("error", () => resolve());
+    });
+  }
+
+  /**
+   * The lines that arrived on the verdict pipe (verdictChannel), complete once the kernel is gone: call after
+   * shutdown. Waits at most `waitMs` for the pipe to close.
+   */
+  async verdicts(waitMs = 2000): Promise<ReadonlySet<string>> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.verdictsClosed, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+    return this.verdictLines;
+  }
+
   /** Starts a kernel and waits until it answers on shell and publishes on iopub. */
   static async start(options: KernelOptions = {}): Promise<Kernel> {
     const { dir, file, info } = createConnection(KERNEL_NAME);
@@ -118,10 +153,13 @@ export class Kernel {
     const tag = randomUUID();
     // Its own process group (POSIX): a Ctrl-C in the terminal reaches only the runner, which then stops the
     // kernel and everything the notebook started, by killing the group.
+    // fd 3 carries bwrap's options in a sandbox; the verdict pipe comes after it.
+    const stdio: Array<"ignore" | "pipe"> = boxed ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
+    const verdictFd = options.verdictChannel ? stdio.push("pipe") - 1 : undefined;
     const child = spawn(argv[0], argv.slice(1), {
       cwd,
-      env: { ...(options.env ?? process.env), [TAG_VARIABLE]: tag },
-      stdio: boxed ? ["ignore", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"],
+      env: { ...(options.env ?? process.env), [TAG_VARIABLE]: tag, ...(verdictFd === undefined ? {} : { WORKBOOK_VERDICT_FD: String(verdictFd) }) },
+      stdio,
       detached: process.platform !== "win32",
     });
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
@@ -132,6 +170,7 @@ export class Kernel {
     }
     if (child.pid) watchKernel(child.pid, dir, tag);
     const kernel = new Kernel(child, info, dir, tag, options.sandbox ? plain[0] : undefined);
+    if (verdictFd !== undefined) kernel.listenForVerdicts(child.stdio[verdictFd] as NodeJS.ReadableStream | null);
     live.add(kernel);
     installExitHook();
     try {

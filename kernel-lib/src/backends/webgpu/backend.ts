@@ -2,11 +2,10 @@
  * The WebGPU backend: storage is a GPU buffer held by the device thread, named here by a number. Every kernel is a
  * KernelLaunch queued for the device thread; reads flush the queue and wait (readSync) or resolve later (read).
  * Freed buffers go to a pool by size and are cleared when reused (alloc promises zeros); emptyCache() destroys
- * the pool. The optional fused methods are absent: ops compose them from these primitives.
+ * the pool. The fused training paths (linear with its bias, softmax-cross-entropy, SGD/Adam steps) are kernels too.
  */
-import type { Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp } from "../backend";
+import type { AdamStepArgs, Backend, BroadcastPlan, ElementwiseKernel, MatmulPlan, ReduceOp, SgdStepArgs } from "../backend";
 import { asOpaqueBackend } from "../backend";
-import { cpuHostBackend } from "../cpu/index";
 import { DType, TypedArray, allocate, dtypeOfArray } from "../../tensor/dtype";
 import type { Generator } from "../../tensor/random";
 import type { DeviceClient } from "./client";
@@ -15,6 +14,7 @@ import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, walksContiguously, wh
 import { addAtLaunch, selectLaunch } from "./kernels/indexing";
 import { matmulLaunches } from "./kernels/matmul";
 import { reduceLaunch, softmaxLaunch } from "./kernels/reduce";
+import { adamLaunch, crossEntropyRowsLaunch, sgdLaunch } from "./kernels/training";
 import { float64Error, wgslType } from "./wgsl/common";
 
 export interface GpuStorage {
@@ -32,6 +32,8 @@ export interface GpuMemory {
   /** bytes of freed buffers kept for reuse */
   cached: number;
 }
+
+const SCALE: ElementwiseKernel = { name: "webgpuScale", args: ["x"], expr: "x * p0" };
 
 const bytesFor = (length: number): number => Math.max(16, Math.ceil((length * 4) / 16) * 16);
 
@@ -81,14 +83,15 @@ export class WebGpuBackend implements Backend<GpuStorage> {
 
   /**
    * Runs `launch(o)` writing `out`, through a temporary when `out` is also one of the inputs (WebGPU forbids a
-   * buffer bound writable and readable in one dispatch; in-place ops do this): the kernel writes the temporary,
-   * which is then copied into out.
+   * buffer bound writable and readable in one dispatch; in-place ops do this). The temporary starts as a copy of
+   * out, so kernels that write only part of it (copy at an offset, batched products) or add into it keep the rest.
    */
   private into(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
     this.check(out);
     for (const x of inputs) this.check(x);
     const aliased = inputs.some((x) => x.id === out.id);
     const target = aliased ? this.alloc(out.dtype, out.length) : out;
+    if (aliased) this.run(copyLaunch(out, 0, target, 0, out.length));
     const made = launch(target);
     for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
     if (aliased) {
@@ -201,8 +204,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   matmul(a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: MatmulPlan): void {
-    if (plan.accumulate) this.intoAccumulating(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
-    else this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
+    this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
   }
 
   indexSelect(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
@@ -210,7 +212,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   indexAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
-    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, index.length, o, false));
+    this.into(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, index.length, o, false));
   }
 
   gather(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
@@ -218,30 +220,55 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   scatterAdd(src: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, idxSize: number, out: GpuStorage): void {
-    this.intoAccumulating(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, idxSize, o, true));
+    this.into(out, [src, index], (o) => addAtLaunch(src, outer, size, inner, index, idxSize, o, true));
   }
 
-  /** As `into`, for kernels that add into out (and matmul with accumulate): the temporary starts as a copy. */
-  private intoAccumulating(out: GpuStorage, inputs: readonly GpuStorage[], launch: (o: GpuStorage) => KernelLaunch | KernelLaunch[] | null): void {
-    if (!inputs.some((x) => x.id === out.id)) return this.into(out, inputs, launch);
-    const temp = this.alloc(out.dtype, out.length);
-    this.run(copyLaunch(out, 0, temp, 0, out.length));
-    const made = launch(temp);
-    for (const l of Array.isArray(made) ? made : made ? [made] : []) this.client.launch(l);
-    this.run(copyLaunch(temp, 0, out, 0, out.length));
-    this.free(temp);
+  // ---- fused paths ------------------------------------------------------------------------------------------
+  linear(x: GpuStorage, w: GpuStorage, bias: GpuStorage | null, out: GpuStorage, batch: number, inFeatures: number, outFeatures: number): boolean {
+    if (x.dtype !== "float32" || w.dtype !== "float32" || (bias && bias.dtype !== "float32")) return false;
+    const plan: MatmulPlan = {
+      m: batch, n: outFeatures, k: inFeatures, transA: false, transB: true, accumulate: false, aOffsets: [0], bOffsets: [0], cOffsets: [0],
+    };
+    this.into(out, bias ? [x, w, bias] : [x, w], (o) => matmulLaunches(x, w, o, plan, bias));
+    return true;
   }
 
-  // Random numbers are drawn on the host from the seeded generator (the same stream as the CPU) and uploaded.
+  sumRows(x: GpuStorage, out: GpuStorage, rows: number, cols: number): boolean {
+    this.reduce("sum", x, 1, rows, cols, out);
+    return true;
+  }
+
+  softmaxCrossEntropy(logits: GpuStorage, labels: GpuStorage, rows: number, cols: number, scale: number, loss: GpuStorage, grad: GpuStorage | null): boolean {
+    if (logits.dtype !== "float32" || labels.dtype !== "int32") return false;
+    const rowLoss = this.alloc("float32", rows);
+    this.run(crossEntropyRowsLaunch(this.check(logits), this.check(labels), rows, cols, scale, rowLoss, grad ? this.check(grad) : null));
+    const total = this.alloc("float32", 1);
+    this.reduce("sum", rowLoss, 1, rows, 1, total);
+    this.unary(SCALE, total, this.check(loss), scale);
+    this.free(rowLoss);
+    this.free(total);
+    return true;
+  }
+
+  sgdStep(param: GpuStorage, grad: GpuStorage, buf: GpuStorage | null, args: SgdStepArgs): void {
+    this.run(sgdLaunch(this.check(param), this.check(grad), buf ? this.check(buf) : null, param.length, args));
+  }
+
+  adamStep(param: GpuStorage, grad: GpuStorage, m: GpuStorage, v: GpuStorage, vmax: GpuStorage | null, args: AdamStepArgs): void {
+    this.run(adamLaunch(this.check(param), this.check(grad), this.check(m), this.check(v), vmax ? this.check(vmax) : null, param.length, args));
+  }
+
+  // Random numbers are drawn on the host from the seeded generator, in the CPU backend's order and formula, and
+  // uploaded: the same numbers on both devices.
   uniform(out: GpuStorage, low: number, high: number, gen: Generator): void {
     const host = allocate(out.dtype, out.length);
-    cpuHostBackend.uniform(host, low, high, gen);
+    for (let i = 0; i < host.length; i++) host[i] = low + (high - low) * gen.uniform();
     this.write(out, 0, host);
   }
 
   normal(out: GpuStorage, mean: number, std: number, gen: Generator): void {
     const host = allocate(out.dtype, out.length);
-    cpuHostBackend.normal(host, mean, std, gen);
+    for (let i = 0; i < host.length; i++) host[i] = mean + std * gen.normal();
     this.write(out, 0, host);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Converter, ConvertResult } from "tslab/dist/converter";
 import type { ConverterSet, Executor } from "tslab/dist/executor";
+import { CellRequire, gradingApi, lockKernelGlobals, restrictedRequire, strictCell, VERDICT_CALL } from "./grading";
 import { cellFileName, compileError, runtimeError, type CellRecord, type ErrorContent } from "./traceback";
 
 export type CellOutcome =
@@ -27,6 +28,8 @@ export class CellRunner {
   private lastConverted: ConvertResult | undefined;
   private capture: Capture = { printed: [] };
   private serial = 0;
+  /** Set in grading mode (kernel/grading.ts): the cells' restricted require. */
+  private readonly grading: CellRequire | undefined;
   /** Every cell that compiled, by serial number (the number in its script's file name). */
   readonly cells = new Map<number, CellRecord>();
 
@@ -68,6 +71,12 @@ export class CellRunner {
         }
       },
     });
+    const api = gradingApi();
+    if (api) {
+      const tslabGlobal = (globalThis as unknown as { __tslab__: { require: Parameters<typeof restrictedRequire>[1] } }).__tslab__;
+      this.grading = restrictedRequire(api, tslabGlobal.require);
+      lockKernelGlobals(this.grading.require);
+    }
   }
 
   async run(code: string, count: number): Promise<CellOutcome> {
@@ -77,8 +86,11 @@ export class CellRunner {
     // Name the cell's script so that its frames can be found in stacks; tslab passes no file name.
     const vm = require("vm") as typeof import("vm");
     const original = vm.runInThisContext;
+    this.grading?.hardenLoaded();
+    // The grader's test cells (they report a verdict) run strict: a function they call cannot reach them through `fn.caller`.
+    const strict = this.grading !== undefined && code.includes(VERDICT_CALL);
     vm.runInThisContext = ((src: string, options?: import("vm").RunningScriptOptions | string) =>
-      original.call(vm, src, { ...(typeof options === "object" ? options : {}), filename: cellFileName(serial) })) as typeof original;
+      original.call(vm, strict ? strictCell(src) : src, { ...(typeof options === "object" ? options : {}), filename: cellFileName(serial) })) as typeof original;
     let pending: Promise<boolean>;
     try {
       pending = this.executor.execute(code); // runs the cell's synchronous part before returning

@@ -16,9 +16,10 @@ import { resultBundle } from "./results";
 
 /** How display code (kernel-lib/src/display/bundle.ts) finds the kernel: globalThis[Symbol.for("kernel-lib.kernel")]. */
 export const KERNEL_HOOK = Symbol.for("kernel-lib.kernel");
+export type KernelHookMessage = "display_data" | "update_display_data" | "clear_output";
 export interface KernelHook {
   /** Publishes display_data, update_display_data or clear_output for the cell that is running (or ran last). */
-  publish(msgType: "display_data" | "update_display_data" | "clear_output", content: Record<string, unknown>): void;
+  publish(msgType: KernelHookMessage, content: Record<string, unknown>): void;
 }
 
 function kernelVersion(): string {
@@ -86,7 +87,14 @@ export function startKernel(connectionFile: string): void {
     };
   process.stdout.write = streamWriter("stdout") as typeof process.stdout.write;
   process.stderr.write = streamWriter("stderr") as typeof process.stderr.write;
-  const hook: KernelHook = { publish: (msgType, content) => publish(msgType, content) };
+  // Only the display messages: a cell holding the hook must not publish status or execute_* messages.
+  const displayTypes: readonly string[] = ["display_data", "update_display_data", "clear_output"];
+  const hook: KernelHook = Object.freeze({
+    publish: (msgType: KernelHookMessage, content: Record<string, unknown>) => {
+      if (!displayTypes.includes(msgType)) throw new Error(`the kernel hook publishes display messages only, not ${String(msgType)}`);
+      publish(msgType, content);
+    },
+  });
   (globalThis as Record<symbol, unknown>)[KERNEL_HOOK] = hook;
 
   const runner = new CellRunner(process.cwd(), (text) => publish("stream", { name: "stderr", text }));

@@ -13,6 +13,7 @@ import { SandboxSpec, sandboxState } from "../sandbox";
 import { LabError } from "./format";
 import { NOT_IMPLEMENTED } from "./markers";
 import { hardenedKernelArgv } from "./harden";
+import { newNonce, verdictStatement } from "./verdict";
 
 export type TestStatus = "passed" | "failed" | "timeout" | "died" | "not-run";
 
@@ -118,25 +119,31 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
   }
   const sandbox = sandboxFor(options, cwd);
   if (!sandbox) flags.push(`graded unsandboxed: ${sandboxState().ok ? "the sandbox was switched off" : (sandboxState() as { reason: string }).reason}`);
+  // Each test cell carries its own fresh nonce (lab/verdict.ts): pass/fail is not the kernel's word alone.
+  const nonces = cells.map((c) => (c.role === "test" ? newNonce() : undefined));
+  const sources = cells.map((c, i) => sourceToRun(c) + (nonces[i] ? verdictStatement(nonces[i]!) : ""));
   let run: CellsRun;
   try {
-    run = await runCells(cells.map(sourceToRun), { argv: hardenedKernelArgv, ...options, cwd, sandbox, env: sandbox ? kernelEnv(options.env ?? process.env) : options.env });
+    run = await runCells(sources, { argv: hardenedKernelArgv, ...options, cwd, sandbox, env: sandbox ? kernelEnv(options.env ?? process.env) : options.env, verdicts: true });
   } finally {
     if (scratch && !options.keepScratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
   const tests: TestResult[] = [];
   const cellErrors: CellError[] = [];
+  const forged: string[] = [];
   cells.forEach((c, i) => {
     const r = run.results[i];
     if (c.role === "test") {
-      const passed = r.status === "ok";
+      const recorded = run.verdicts.has(nonces[i]!);
+      if (r.status === "ok" && !recorded) forged.push(c.test.id);
+      const passed = r.status === "ok" && recorded;
       tests.push({
         id: c.test.id,
         points: passed && c.integrity === "ok" ? c.test.points : 0,
         max_points: c.test.points,
         passed,
         status: testStatus(r.status),
-        error: passed ? null : c.test.hidden ? hiddenTestMessage(c.test.source, r.message ?? r.status) : r.message ?? r.status,
+        error: passed ? null : r.status === "ok" ? FORGED_MESSAGE : c.test.hidden ? hiddenTestMessage(c.test.source, r.message ?? r.status) : r.message ?? r.status,
         integrity: c.integrity,
         hidden: c.test.hidden,
       });
@@ -144,6 +151,7 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
       cellErrors.push({ cell: i, first_line: firstLine(c.cell.source), status: r.status, message: r.message ?? r.status });
     }
   });
+  for (const id of forged) flags.push(`test ${id}: the kernel reported it as passed, but the test's own completion record never arrived (the reply was forged, or the test did not run to its end); scored 0`);
   // Bundle order, whatever order the submission has.
   tests.sort((a, b) => bundle.tests.findIndex((t) => t.id === a.id) - bundle.tests.findIndex((t) => t.id === b.id));
   const result: StudentResult = {
@@ -156,10 +164,13 @@ export async function gradeNotebook(bundle: Bundle, submission: Notebook, studen
     tests,
     cell_errors: cellErrors,
     flags,
-    flag_codes: [...tests.filter((t) => t.integrity !== "ok").map((t) => `${t.integrity}:${t.id}`), ...assembly.codes],
+    flag_codes: [...tests.filter((t) => t.integrity !== "ok").map((t) => `${t.integrity}:${t.id}`), ...forged.map((id) => `forged:${id}`), ...assembly.codes],
   };
   return { result, feedback: buildFeedback(bundle, nb, cells, run.results, result), cells, runs: run.results, elapsedMs: run.elapsedMs };
 }
+
+/** A test whose reply said ok without its verdict record (lab/verdict.ts). */
+export const FORGED_MESSAGE = "the kernel replied ok, but the test's completion record did not arrive: not counted as passed";
 
 /** The sandbox for one kernel, or undefined (unsandboxed); throws LabError when one is required and none works. */
 export function sandboxFor(options: GradeOptions, cwd: string): (SandboxSpec & { bwrap: string }) | undefined {

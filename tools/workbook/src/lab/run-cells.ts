@@ -23,6 +23,8 @@ export interface RunCellsOptions {
   sandbox?: SandboxSpec & { bwrap: string };
   /** The kernel command (default: the kernel spec's), e.g. with a preload that hardens it. */
   argv?: (connectionFile: string) => string[];
+  /** Give the kernel the grading preload's verdict pipe (lab/verdict.ts); CellsRun.verdicts holds what arrived. */
+  verdicts?: boolean;
 }
 
 export interface CellsRun {
@@ -31,6 +33,8 @@ export interface CellsRun {
   kernelStarted: boolean;
   endedEarly?: "died" | "timeout" | "aborted" | "kernel-failed";
   elapsedMs: number;
+  /** The lines that arrived on the verdict pipe (empty without options.verdicts). */
+  verdicts: ReadonlySet<string>;
 }
 
 /**
@@ -47,10 +51,10 @@ export async function runCells(sources: string[], options: RunCellsOptions): Pro
   let kernel: Kernel;
   try {
     const startLimit = Math.min(60_000, Math.max(1, deadline - Date.now()));
-    kernel = await Kernel.start({ cwd: options.cwd, env: options.env, startTimeoutMs: startLimit, sandbox: options.sandbox, argv: options.argv });
+    kernel = await Kernel.start({ cwd: options.cwd, env: options.env, startTimeoutMs: startLimit, sandbox: options.sandbox, argv: options.argv, verdictChannel: options.verdicts });
   } catch (e) {
     notRun(0, `the kernel did not start (${(e as Error).message})`);
-    return { results, kernelStarted: false, endedEarly: "kernel-failed", elapsedMs: Date.now() - started };
+    return { results, kernelStarted: false, endedEarly: "kernel-failed", elapsedMs: Date.now() - started, verdicts: new Set() };
   }
   let memoryKill: number | undefined;
   const stopGuard = kernel.pid ? guardMemory(kernel.pid, options.memoryLimitMb ?? 0, (mb) => (memoryKill = mb)) : () => undefined;
@@ -74,5 +78,6 @@ export async function runCells(sources: string[], options: RunCellsOptions): Pro
     await kernel.shutdown();
   }
   const endedEarly = loop.endedEarly === "error" ? undefined : loop.endedEarly;
-  return { results: loop.results, kernelStarted: true, endedEarly, elapsedMs: Date.now() - started };
+  const verdicts = options.verdicts ? await kernel.verdicts() : new Set<string>();
+  return { results: loop.results, kernelStarted: true, endedEarly, elapsedMs: Date.now() - started, verdicts };
 }

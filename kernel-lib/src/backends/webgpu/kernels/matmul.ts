@@ -34,7 +34,8 @@ function indexB(transB: boolean, r: string, c: string, k: string, n: string): st
   return transB ? `${c} * ${k} + ${r}` : `${r} * ${n} + ${c}`;
 }
 
-export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: MatmulPlan): KernelLaunch[] {
+/** With `bias` (linear's epilogue), C[r, c] = (op(A)·op(B))[r, c] + bias[c]. */
+export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: MatmulPlan, bias: Operand | null = null): KernelLaunch[] {
   for (const x of [a, b, out]) if (x.dtype !== "float32") throw new Error(`webgpu: matmul of ${x.dtype} tensors (float32 only on the GPU)`);
   const batches = plan.cOffsets.length;
   if (batches === 0 || plan.m === 0 || plan.n === 0) return [];
@@ -42,7 +43,7 @@ export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: Matmu
   if (!sa || !sb || !sc || batches > 65535) {
     const launches: KernelLaunch[] = [];
     for (let i = 0; i < batches; i++) {
-      launches.push(...matmulLaunches(a, b, out, { ...plan, aOffsets: [plan.aOffsets[i]], bOffsets: [plan.bOffsets[i]], cOffsets: [plan.cOffsets[i]] }));
+      launches.push(...matmulLaunches(a, b, out, { ...plan, aOffsets: [plan.aOffsets[i]], bOffsets: [plan.bOffsets[i]], cOffsets: [plan.cOffsets[i]] }, bias));
     }
     return launches;
   }
@@ -50,12 +51,17 @@ export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: Matmu
   const M = u.u32(plan.m), N = u.u32(plan.n), K = u.u32(plan.k);
   const aBase = u.u32(sa.base), aStride = u.u32(sa.stride), bBase = u.u32(sb.base), bStride = u.u32(sb.stride);
   const cBase = u.u32(sc.base), cStride = u.u32(sc.stride);
-  const decls = `${storageDecl(0, "A", "f32", "read")}${storageDecl(1, "B", "f32", "read")}${storageDecl(2, "C", "f32", "read_write")}${u.declaration(3)}`;
+  if (bias && bias.dtype !== "float32") throw new Error(`webgpu: a ${bias.dtype} bias (float32 only on the GPU)`);
+  const decls = `${storageDecl(0, "A", "f32", "read")}${storageDecl(1, "B", "f32", "read")}${storageDecl(2, "C", "f32", "read_write")}` +
+    `${bias ? storageDecl(3, "bias", "f32", "read") : ""}${u.declaration(bias ? 4 : 3)}`;
   const bindings = [
     { buffer: a.id, access: "read" as const }, { buffer: b.id, access: "read" as const }, { buffer: out.id, access: "read_write" as const },
+    ...(bias ? [{ buffer: bias.id, access: "read" as const }] : []),
   ];
-  const store = (v: string, at: string): string => (plan.accumulate ? `C[${at}] = C[${at}] + ${v};` : `C[${at}] = ${v};`);
-  const flags = `${plan.transA ? "T" : "N"}${plan.transB ? "T" : "N"}${plan.accumulate ? "+" : "="}`;
+  // the column of C an element lives in is `c` in both kernels' store loops
+  const plusBias = (v: string): string => (bias ? `(${v} + bias[c])` : v);
+  const store = (v: string, at: string): string => (plan.accumulate ? `C[${at}] = C[${at}] + ${plusBias(v)};` : `C[${at}] = ${plusBias(v)};`);
+  const flags = `${plan.transA ? "T" : "N"}${plan.transB ? "T" : "N"}${plan.accumulate ? "+" : "="}${bias ? "b" : ""}`;
   if (plan.m < THIN || plan.n < THIN) {
     const wgsl = `${decls}${entry1d()}
   let mn = ${M} * ${N};
