@@ -32,7 +32,8 @@ beforeAll(async () => {
   const reportFile = path.join(work, "report.json");
   const jobs = String(Math.max(1, os.cpus().length));
   run = await runWorkbook(
-    ["run", "--quick", ...files.map((f) => path.join("notebooks", f)), "--out", path.join(work, "out"), "--report", reportFile, "--jobs", jobs, "--timeout", "900"],
+    // device=cpu: the array backend stands in for the CPU one; a GPU default would bypass it
+    ["run", "--quick", "--set", "device=cpu", ...files.map((f) => path.join("notebooks", f)), "--out", path.join(work, "out"), "--report", reportFile, "--jobs", jobs, "--timeout", "900"],
     { env: { ...process.env, KERNEL_LIB_BACKEND_MODULE: backendModule, ARRAY_BACKEND_REPORT_DIR: reports } },
   );
   if (fs.existsSync(reportFile)) report = readJson<ReportRow[]>(reportFile);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { d2l, torch } from "../kernel-lib/src/index";
+import { testWebgpuBackend, webgpuRequired } from "./helpers/webgpu";
 
 type Tensor = torch.Tensor;
 const nn = torch.nn;
@@ -298,5 +299,82 @@ describe("resizeImage", () => {
     ];
     const out = d2l.resizeImage(b, [4, 4]);
     (out.tolist() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(expected.flat()[i], 5));
+  });
+});
+
+// d2l's GPU versions: the helpers move each batch to the net's device (its first parameter's), so a net on
+// "webgpu" trains and evaluates from CPU data loaders with the same numbers as its CPU twin (float32 tolerance).
+const gpu = testWebgpuBackend();
+
+describe.skipIf(!gpu && !webgpuRequired())("the helpers on a webgpu net", () => {
+  function twins(): [torch.nn.Module, torch.nn.Module] {
+    const cpu = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 3));
+    const onGpu = new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 3));
+    onGpu.loadStateDict(cpu.stateDict());
+    return [cpu, onGpu.to("webgpu")];
+  }
+  const closeLists = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 4));
+
+  it("trainCh3 moves every batch to the net's device and matches the CPU run", () => {
+    const [X, y] = blobs(120);
+    const [Xt, yt] = blobs(60);
+    const loss = new nn.CrossEntropyLoss({ reduction: "none" });
+    const [cpu, onGpu] = twins();
+    const run = (net: torch.nn.Module) =>
+      d2l.trainCh3(net, d2l.loadArray([X, y], 20, false), d2l.loadArray([Xt, yt], 30, false), loss, 2, new torch.optim.SGD(net.parameters(), { lr: 0.1 }));
+    const a = run(cpu);
+    const b = run(onGpu);
+    expect(b.trainLoss).toBeCloseTo(a.trainLoss, 4);
+    expect(b.trainAcc).toBe(a.trainAcc);
+    expect(b.testAcc).toBe(a.testAcc);
+    expect(onGpu.parameters().every((p) => p.device === "webgpu")).toBe(true);
+    closeLists(Array.from(onGpu.parameters()[0].dataSync()), Array.from(cpu.parameters()[0].dataSync()));
+  });
+
+  it("trainEpochCh3 with a custom updater, evaluateAccuracy and evaluateLoss follow the net's device", () => {
+    const [X, y] = blobs(60);
+    const batches = [[X, y]] as const;
+    const loss = new nn.CrossEntropyLoss({ reduction: "none" });
+    const [cpu, onGpu] = twins();
+    const [la, aa] = d2l.trainEpochCh3(cpu, batches, loss, (n) => d2l.sgd(cpu.parameters(), 0.5, n));
+    const [lb, ab] = d2l.trainEpochCh3(onGpu, batches, loss, (n) => d2l.sgd(onGpu.parameters(), 0.5, n));
+    expect(lb).toBeCloseTo(la, 4);
+    expect(ab).toBe(aa);
+    expect(d2l.evaluateAccuracy(onGpu, batches)).toBe(d2l.evaluateAccuracy(cpu, batches));
+    // evaluateLoss is the regression helper: one output per example, compared with y
+    const line = new nn.Linear(2, 1);
+    const lineGpu = new nn.Linear(2, 1);
+    lineGpu.loadStateDict(line.stateDict());
+    lineGpu.to("webgpu");
+    const targets = [[X, X.sum(1)]] as const;
+    const mse = new nn.MSELoss({ reduction: "none" });
+    expect(d2l.evaluateLoss(lineGpu, targets, mse)).toBeCloseTo(d2l.evaluateLoss(line, targets, mse), 4);
+  });
+
+  it("a function net gets its device as the last argument, as d2l's evaluate_accuracy_gpu", () => {
+    const [X, y] = blobs(120);
+    const W = torch.normal(0, 0.01, [2, 3]).to("webgpu").requiresGrad_(true);
+    const b = torch.zeros([3], { device: "webgpu", requiresGrad: true });
+    const net = (x: Tensor): Tensor => x.matmul(W).add(b);
+    const loss = (yHat: Tensor, yy: Tensor): Tensor => torch.nn.functional.crossEntropy(yHat, yy, { reduction: "none" });
+    const train = d2l.loadArray([X, y], 10, false);
+    const test = d2l.loadArray(blobs(60), 60, false);
+    expect(() => d2l.evaluateAccuracy(net, test)).toThrow(/webgpu|device/);
+    const r = d2l.trainCh3(net, train, test, loss, 2, (n) => d2l.sgd([W, b], 0.1, n), "webgpu");
+    expect(r.trainAcc).toBeGreaterThan(0.7);
+    expect(d2l.evaluateAccuracy(net, test, "webgpu")).toBe(r.testAcc);
+    expect(W.device).toBe("webgpu");
+  });
+
+  it("predictCh3 predicts on the net's device and shows the same labels as on the CPU", () => {
+    const [, testIter] = d2l.loadDataFashionMnist(8, { trainLimit: 8, testLimit: 8 });
+    const cpu = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 10));
+    const onGpu = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 10));
+    onGpu.loadStateDict(cpu.stateDict());
+    onGpu.to("webgpu");
+    const a = d2l.predictCh3(cpu, testIter, 4);
+    const b = d2l.predictCh3(onGpu, testIter, 4);
+    expect(b).toEqual(a);
+    expect(memory.displays.length).toBe(2);
   });
 });

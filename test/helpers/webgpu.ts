@@ -8,9 +8,17 @@ import { getBackend } from "../../kernel-lib/src/backends/registry";
 
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
+/** `env` with what a test process needs to reach the software adapter (kept where already set). */
+export function webgpuTestEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  if (!out.VK_ICD_FILENAMES && fs.existsSync(SWIFTSHADER_ICD)) out.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (!out.KERNEL_LIB_WEBGPU) out.KERNEL_LIB_WEBGPU = "software";
+  return out;
+}
+
 export function testWebgpuBackend(): Backend | null {
-  if (!process.env.VK_ICD_FILENAMES && fs.existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  if (!process.env.KERNEL_LIB_WEBGPU) process.env.KERNEL_LIB_WEBGPU = "software";
+  const env = webgpuTestEnv();
+  for (const k of ["VK_ICD_FILENAMES", "KERNEL_LIB_WEBGPU"]) if (env[k] !== undefined) process.env[k] = env[k];
   try {
     return getBackend("webgpu");
   } catch (e) {

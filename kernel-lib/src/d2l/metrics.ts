@@ -2,7 +2,7 @@ import { noGrad } from "../tensor/autograd";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
 import { Accumulator } from "./accumulator";
-import { DataIter, LossFn, Net, batchXY, callLoss, callNet, withMode } from "./net";
+import { DataIter, LossFn, Net, batchOn, batchXY, callLoss, callNet, netDevice, withMode } from "./net";
 
 /**
  * d2l.accuracy: the NUMBER of correct predictions (not a fraction). Scores [n, classes] are turned into
@@ -26,14 +26,17 @@ export function accuracy(yHat: Tensor, y: Tensor): number {
 
 /**
  * d2l.evaluate_accuracy: the fraction of correct predictions of `net` over `dataIter`, computed in evaluation
- * mode without recording a graph. A Module is put back into the mode(s) it was in before.
+ * mode without recording a graph. A Module is put back into the mode(s) it was in before. Each batch goes to
+ * `device`, by default the device of the net's first parameter (d2l's evaluate_accuracy_gpu); pass it for a
+ * function net whose parameters live on the GPU.
  */
-export function evaluateAccuracy(net: Net, dataIter: DataIter): number {
+export function evaluateAccuracy(net: Net, dataIter: DataIter, device?: string): number {
   const metric = new Accumulator(2); // correct predictions, predictions
+  const on = netDevice("evaluateAccuracy", net, device);
   withMode(net, false, () =>
     noGrad(() => {
       for (const batch of dataIter) {
-        const [X, y] = batchXY("evaluateAccuracy", batch);
+        const [X, y] = batchOn(on, ...batchXY("evaluateAccuracy", batch));
         metric.add(accuracy(callNet("evaluateAccuracy", net, X), y), y.numel());
       }
     }),
@@ -45,13 +48,15 @@ export function evaluateAccuracy(net: Net, dataIter: DataIter): number {
 /**
  * d2l.evaluate_loss: the average per-example loss of `net` over `dataIter`. `loss` must give one value per
  * example (reduction "none"); y is reshaped to the output's shape first, as in the book. Like the book, the
- * net's train/eval mode is left as it is; no graph is recorded.
+ * net's train/eval mode is left as it is; no graph is recorded. Batches go to `device` (default: the device of
+ * the net's first parameter).
  */
-export function evaluateLoss(net: Net, dataIter: DataIter, loss: LossFn): number {
+export function evaluateLoss(net: Net, dataIter: DataIter, loss: LossFn, device?: string): number {
   const metric = new Accumulator(2); // sum of losses, number of losses
+  const on = netDevice("evaluateLoss", net, device);
   noGrad(() => {
     for (const batch of dataIter) {
-      const [X, y] = batchXY("evaluateLoss", batch);
+      const [X, y] = batchOn(on, ...batchXY("evaluateLoss", batch));
       const out = callNet("evaluateLoss", net, X);
       if (out.numel() !== y.numel()) {
         throw new Error(`evaluateLoss: net output of shape ${formatShape(out.shape)} cannot be compared with y of shape ${formatShape(y.shape)}`);

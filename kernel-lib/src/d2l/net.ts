@@ -1,6 +1,8 @@
 import { Module } from "../nn/module";
+import { deviceName } from "../ops/convert";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
+import type { Device } from "../tensor/tensor-class";
 
 /** What the book's helpers call `net`: a Module (called through forward) or a plain function of a batch. */
 export type Net = Module | ((X: Tensor) => Tensor);
@@ -35,6 +37,21 @@ export function callLoss(op: string, loss: LossFn, yHat: Tensor, y: Tensor): Ten
 export function batchXY(op: string, batch: unknown): [Tensor, Tensor] {
   if (Array.isArray(batch) && batch.length >= 2 && batch[0] instanceof Tensor && batch[1] instanceof Tensor) return [batch[0], batch[1]];
   throw new Error(`${op}: each batch must be [X, y] with two tensors (as a DataLoader over [image, label] gives), got ${describe(batch)}`);
+}
+
+/**
+ * Where the helpers run a batch, as d2l's GPU versions decide: the `device` given, else the device of a Module's
+ * first parameter (`next(iter(net.parameters())).device`), else undefined (a function net: batches stay put).
+ */
+export function netDevice(op: string, net: Net, device?: string): Device | undefined {
+  if (device !== undefined) return deviceName(op, device);
+  if (net instanceof Module) return net.parameters()[0]?.device;
+  return undefined;
+}
+
+/** X and y on `device` (unchanged when undefined), like the book's `X, y = X.to(device), y.to(device)`. */
+export function batchOn(device: Device | undefined, X: Tensor, y: Tensor): [Tensor, Tensor] {
+  return device === undefined ? [X, y] : [X.to(device), y.to(device)];
 }
 
 /**
