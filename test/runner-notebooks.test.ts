@@ -10,6 +10,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { declaredParameters, quickParameters } from "../tools/workbook/src/parameters";
 import type { Notebook } from "../tools/workbook/src/notebook-types";
+import { webgpuAdapter } from "../kernel-lib/src/backends/webgpu/index";
 import { testWebgpuBackend, webgpuTestEnv } from "./helpers/webgpu";
 import { Completed, ensureWorkbookBuilt, LooseNotebook, NOTEBOOKS, readJson, ROOT, runWorkbook, streamText } from "./runner-helpers";
 
@@ -29,6 +30,7 @@ type Device = "cpu" | "webgpu";
 interface Plan {
   label: string;
   device: Device;
+  files: string[];
   set: string[];
   env: NodeJS.ProcessEnv;
   out: string;
@@ -48,13 +50,25 @@ function defaultDevice(env: NodeJS.ProcessEnv): Device {
   return r.stdout === "webgpu" ? "webgpu" : "cpu";
 }
 
+/**
+ * On a software adapter (SwiftShader: a 256x784x256 product at 0.26 GFLOP/s, one 784-256-10 training step about
+ * 490 ms against 1-3 ms on the CPU) the notebooks that train on MNIST-sized data take 100-400+ s each in quick mode
+ * (02, 03, 06, 08, 09, 10, 11 measured at 262 to over 400 s; the whole set 23 min), too long for CI. There the GPU
+ * run covers the notebooks below; on a hardware adapter it covers all of them.
+ */
+const SOFTWARE_GPU_NOTEBOOKS = ["00-welcome", "01-activation-functions", "04-forward-backward", "05-weight-decay", "07-xor", "12-custom-datasets", "13-universal-approximation"]
+  .map((n) => `${n}.ipynb`);
+
 const byDefault = defaultDevice(baseEnv);
-const gpuForTests = testWebgpuBackend() !== null; // throws under KERNEL_LIB_WEBGPU=require without an adapter
-const plans: Plan[] = [{ label: `default device (${byDefault})`, device: byDefault, set: [], env: baseEnv, out: OUT, report: [], wallMs: 0 }];
+const gpuForTests = testWebgpuBackend() !== null; // throws under REQUIRE_WEBGPU=1 without an adapter
+const softwareGpu = webgpuAdapter()?.software ?? true;
+const plans: Plan[] = [{ label: `default device (${byDefault})`, device: byDefault, files, set: [], env: baseEnv, out: OUT, report: [], wallMs: 0 }];
 for (const device of ["cpu", "webgpu"] as const) {
   if (device === byDefault || (device === "webgpu" && !gpuForTests)) continue;
+  const subset = device === "webgpu" && softwareGpu ? files.filter((f) => SOFTWARE_GPU_NOTEBOOKS.includes(f)) : files;
   plans.push({
-    label: `device forced to ${device}`, device, set: ["--set", `device=${device}`],
+    label: `device forced to ${device}${subset.length < files.length ? " (software adapter: the notebooks that fit)" : ""}`, device, files: subset,
+    set: ["--set", `device=${device}`],
     env: device === "webgpu" ? webgpuTestEnv(baseEnv) : baseEnv, out: `${OUT}-${device}`, report: [], wallMs: 0,
   });
 }
@@ -79,7 +93,7 @@ beforeAll(async () => {
     fs.rmSync(reportFile, { force: true });
     const started = Date.now();
     plan.run = await runWorkbook(
-      ["run", "--quick", ...plan.set, ...files.map((f) => path.join("notebooks", f)), "--out", plan.out, "--report", reportFile, "--jobs", jobs, "--timeout", "900"],
+      ["run", "--quick", ...plan.set, ...plan.files.map((f) => path.join("notebooks", f)), "--out", plan.out, "--report", reportFile, "--jobs", jobs, "--timeout", "900"],
       { env: plan.env },
     );
     plan.wallMs = Date.now() - started;
@@ -91,10 +105,10 @@ beforeAll(async () => {
 
 describe.each(plans)("notebooks run in quick mode, $label", (plan) => {
   it("the runner finished and reported every notebook", () => {
-    expect(plan.report.map((r) => path.basename(r.file)), plan.run?.stderr).toEqual(files);
+    expect(plan.report.map((r) => path.basename(r.file)), plan.run?.stderr).toEqual(plan.files);
   });
 
-  it.each(files)("%s", (file) => {
+  it.each(plan.files)("%s", (file) => {
     const row = plan.report.find((r) => path.basename(r.file) === file);
     expect(row, `no result for ${file}; runner output:\n${plan.run?.stderr}`).toBeDefined();
     expect(row!.status, `${file}: ${row!.message}`).toBe("ok");

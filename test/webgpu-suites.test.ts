@@ -1,7 +1,7 @@
 // The PyTorch parity fixture (every op, forward and gradient: test/parity-ops.test.ts) again with the WebGPU backend
 // as the default device (KERNEL_LIB_TEST_BACKEND=webgpu: test/helpers/select-backend.ts), in a child vitest. Its
 // float64 cases are left out there (WGSL has no float64); every other case must pass with the same tolerances.
-// Skipped without an adapter, except under KERNEL_LIB_WEBGPU=require (CI).
+// Skipped without an adapter, except under REQUIRE_WEBGPU=1 (CI) or KERNEL_LIB_WEBGPU=require.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";

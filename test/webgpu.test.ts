@@ -1,7 +1,7 @@
 // The WebGPU device as a student uses it (torch.device("webgpu"), x.to(device), model.to(device), optimizers on GPU
 // parameters), checked against the CPU: every result within float32 tolerance, whole training steps included, and
 // no buffer growth over many steps. On a machine without a GPU it runs on SwiftShader (test/helpers/webgpu.ts);
-// without any adapter it is skipped, except under KERNEL_LIB_WEBGPU=require (CI), where that fails.
+// without any adapter it is skipped, except under REQUIRE_WEBGPU=1 (CI) or KERNEL_LIB_WEBGPU=require, where that fails.
 import { describe, expect, it } from "vitest";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";

@@ -1,7 +1,9 @@
 // The WebGPU backend for tests. On a machine without a GPU it runs on SwiftShader (Debian's chromium-common and
 // libvulkan1): VK_ICD_FILENAMES points the Vulkan loader at it when unset, and KERNEL_LIB_WEBGPU defaults to
 // "software" so the software adapter is accepted. Returns null where no adapter exists, so a suite can skip; with
-// KERNEL_LIB_WEBGPU=require (CI) a missing adapter throws instead.
+// REQUIRE_WEBGPU=1 (set by .ci/run, like REQUIRE_JUPYTER) or KERNEL_LIB_WEBGPU=require a missing adapter throws
+// instead. CI does not set KERNEL_LIB_WEBGPU itself: notebooks and kernels started by other tests keep the default
+// policy (a software adapter is never the default device), and only the test processes that ask get SwiftShader.
 import * as fs from "fs";
 import type { Backend } from "../../kernel-lib/src/backends/backend";
 import { getBackend } from "../../kernel-lib/src/backends/registry";
@@ -12,7 +14,7 @@ export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 export function webgpuTestEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
   if (!out.VK_ICD_FILENAMES && fs.existsSync(SWIFTSHADER_ICD)) out.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  if (!out.KERNEL_LIB_WEBGPU) out.KERNEL_LIB_WEBGPU = "software";
+  if (!out.KERNEL_LIB_WEBGPU) out.KERNEL_LIB_WEBGPU = env.REQUIRE_WEBGPU === "1" ? "require" : "software";
   return out;
 }
 
@@ -22,9 +24,11 @@ export function testWebgpuBackend(): Backend | null {
   try {
     return getBackend("webgpu");
   } catch (e) {
-    if (process.env.KERNEL_LIB_WEBGPU === "require") throw e;
+    if (webgpuRequired()) throw e;
     return null;
   }
 }
 
-export const webgpuRequired = (): boolean => process.env.KERNEL_LIB_WEBGPU === "require";
+export function webgpuRequired(): boolean {
+  return process.env.REQUIRE_WEBGPU === "1" || process.env.KERNEL_LIB_WEBGPU === "require";
+}
