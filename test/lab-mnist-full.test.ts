@@ -37,7 +37,10 @@ describe.skipIf(!fs.existsSync(LAB))("notebooks/09-mnist-lab.ipynb, full mode", 
     const solution = generateLab(JSON.parse(fs.readFileSync(LAB, "utf8")) as Notebook, "09-mnist-lab").solution as unknown as Nb;
     const subs = tempDir("lab-mnist-full-subs-");
     const out = tempDir("lab-mnist-full-out-");
-    const files = [writeNb(subs, "solution.ipynb", solution), writeNb(subs, "hostile.ipynb", fillBlank(copyNb(student), "nb09-09", HOSTILE))];
+    // the blank of the model class (found by its text: cell ids shift when cells are added above it)
+    const modelCell = student.cells.find((c) => [c.source].flat().join("").includes("class MultiLayerPerceptronClass"));
+    expect(modelCell?.id, "the student copy has the model class cell").toBeDefined();
+    const files = [writeNb(subs, "solution.ipynb", solution), writeNb(subs, "hostile.ipynb", fillBlank(copyNb(student), modelCell!.id!, HOSTILE))];
     const started = Date.now();
     const r = await runWorkbook(["lab", "grade", "--bundle", bundle, ...files, "--out", out, "--jobs", "2", "--require-sandbox", "--timeout", "900"]);
     const wallS = (Date.now() - started) / 1000;
