@@ -36,7 +36,8 @@ describe("jupyter nbconvert --execute with the kernel-lib kernel", () => {
 
     const executedWelcome = readJson<LooseNotebook>(path.join(out, "00-welcome.ipynb"));
     const tensorCell = executedWelcome.cells.find((c) => c.cell_type === "code" && String(c.source).includes("torch.tensor("))!;
-    expect(streamText(tensorCell)).toBe("shape: [ 2, 3 ] dtype: float32 elements: 6\n[ [ 1, 2, 3 ], [ 4, 5, 6 ] ]\n");
+    // the notebook's default device: the CPU here (a software adapter is never the default)
+    expect(streamText(tensorCell)).toBe("device: cpu\nshape: [ 2, 3 ] dtype: float32 elements: 6\n[ [ 1, 2, 3 ], [ 4, 5, 6 ] ]\n");
 
     const jupyters = readJson<LooseNotebook>(path.join(out, "ok.ipynb"));
     const ours = JSON.parse(serializeNotebook((await executeNotebook(readNotebook(fixture), { cwd: FIXTURES })).notebook)) as LooseNotebook;
