@@ -7,17 +7,10 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildArrayBackendModule } from "./helpers/array-backend-module";
-import { cleanupTempDirs, Completed, ensureWorkbookBuilt, NOTEBOOKS, readJson, runWorkbook, tempDir } from "./runner-helpers";
+import { cleanupTempDirs, Completed, ensureWorkbookBuilt, notebookFiles, readJson, ReportRow, runWorkbook, tempDir } from "./runner-helpers";
 
-const files = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+const files = notebookFiles();
 
-interface ReportRow {
-  file: string;
-  status: string;
-  message?: string;
-  cellsOk: number;
-  cellsTotal: number;
-}
 
 let run: Completed;
 let report: ReportRow[] = [];

@@ -10,6 +10,21 @@ export const WORKBOOK = path.join(ROOT, "tools", "workbook", "bin", "workbook.js
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "notebooks");
 export const NOTEBOOKS = path.join(ROOT, "notebooks");
 
+/** One row of `workbook run --report FILE`. */
+export interface ReportRow {
+  file: string;
+  status: string;
+  message?: string;
+  cellsOk: number;
+  cellsTotal: number;
+  elapsedMs: number;
+}
+
+/** The lecture notebooks' file names, sorted. */
+export function notebookFiles(): string[] {
+  return fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+}
+
 const SRC = path.join(ROOT, "tools", "workbook", "src");
 const DIST = path.join(ROOT, "tools", "workbook", "dist");
 

@@ -12,19 +12,11 @@ import { declaredParameters, quickParameters } from "../tools/workbook/src/param
 import type { Notebook } from "../tools/workbook/src/notebook-types";
 import { webgpuAdapter } from "../kernel-lib/src/backends/webgpu/index";
 import { testWebgpuBackend, webgpuTestEnv } from "./helpers/webgpu";
-import { Completed, ensureWorkbookBuilt, LooseNotebook, NOTEBOOKS, readJson, ROOT, runWorkbook, streamText } from "./runner-helpers";
+import { Completed, ensureWorkbookBuilt, LooseNotebook, NOTEBOOKS, notebookFiles, readJson, ReportRow, ROOT, runWorkbook, streamText } from "./runner-helpers";
 
 const OUT = path.join(ROOT, ".out", "notebooks");
-const files = fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+const files = notebookFiles();
 
-interface ReportRow {
-  file: string;
-  status: string;
-  message?: string;
-  cellsOk: number;
-  cellsTotal: number;
-  elapsedMs: number;
-}
 
 type Device = "cpu" | "webgpu";
 interface Plan {
