@@ -30,7 +30,7 @@ describe("native build plan", () => {
     expect(accelerate.library).toBe("Apple Accelerate");
     expect(accelerate.cc).toBe("cc");
     expect(accelerate.args).toEqual([
-      "-bundle", "-undefined", "dynamic_lookup", "-DKERNEL_LIB_ACCELERATE", "-O2", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-framework", "Accelerate",
+      "-bundle", "-undefined", "dynamic_lookup", "-DKERNEL_LIB_ACCELERATE", "-O3", "-ffp-contract=off", "-fno-math-errno", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-framework", "Accelerate",
     ]);
     expect(accelerate.args.join(" ")).not.toMatch(/openblas/);
     expect(accelerate.hint + accelerate.noCompiler).not.toMatch(/libopenblas-dev/);
@@ -42,7 +42,7 @@ describe("native build plan", () => {
     const all = attempts(plan("darwin", {}, files));
     expect(all.map((a) => a.library)).toEqual(["Apple Accelerate", "Homebrew OpenBLAS (/opt/homebrew/opt/openblas)", "Homebrew OpenBLAS (/usr/local/opt/openblas)"]);
     expect(all[1].args).toEqual([
-      "-bundle", "-undefined", "dynamic_lookup", "-I/opt/homebrew/opt/openblas/include", "-O2", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node",
+      "-bundle", "-undefined", "dynamic_lookup", "-I/opt/homebrew/opt/openblas/include", "-O3", "-ffp-contract=off", "-fno-math-errno", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node",
       "-L/opt/homebrew/opt/openblas/lib", "-lopenblas", "-Wl,-rpath,/opt/homebrew/opt/openblas/lib",
     ]);
     expect(attempts(plan("darwin", { KERNEL_LIB_BLAS_LIB: "openblas" }, files.slice(1))).map((a) => a.library)).toEqual(["Homebrew OpenBLAS (/usr/local/opt/openblas)", "Apple Accelerate"]);
@@ -57,7 +57,7 @@ describe("native build plan", () => {
   it("Linux: the system OpenBLAS as a shared object; Fedora's header folder when present", () => {
     const [openblas] = attempts(plan("linux", { KERNEL_LIB_NATIVE_CC: "gcc-12" }));
     expect(openblas).toMatchObject({ library: "OpenBLAS", cc: "gcc-12" });
-    expect(openblas.args).toEqual(["-shared", "-fPIC", "-O2", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-lopenblas"]);
+    expect(openblas.args).toEqual(["-shared", "-fPIC", "-O3", "-ffp-contract=off", "-fno-math-errno", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-lopenblas"]);
     expect(openblas.hint).toContain("libopenblas-dev");
     expect(attempts(plan("linux", {}, ["/usr/include/openblas/cblas.h"]))[0].args).toContain("-I/usr/include/openblas");
   });

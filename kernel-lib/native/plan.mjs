@@ -27,7 +27,7 @@ export function nativeBuildPlan({ platform, env, exists, source, include, out })
   if (platform === "win32") return { skip: "no native build on Windows (it would need a C toolchain and a BLAS)" };
   if (!include) return { skip: "Node's headers (node_api.h) not found" };
   const cc = env.KERNEL_LIB_NATIVE_CC || "cc";
-  const common = ["-O2", `-I${include}`, source, "-o", out];
+  const common = ["-O3", "-ffp-contract=off", "-fno-math-errno", `-I${include}`, source, "-o", out];
   if (platform === "darwin") {
     const bundle = ["-bundle", "-undefined", "dynamic_lookup"];
     const accelerate = {

@@ -22,10 +22,29 @@ export interface NativeBlasInfo {
   cores: number;
 }
 
+/** Adam/AdamW coefficients, float64 as the optimizer computes them (the kernel rounds them to float32). */
+export interface NativeAdamCoefficients {
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  eps: number;
+  /** L2 decay added to the gradient (Adam) or, with decoupled, a nonzero marker for AdamW */
+  weightDecay: number;
+  decoupled: boolean;
+  /** p *= decay first when decoupled (AdamW: 1 - lr·wd) */
+  decay: number;
+  stepSize: number;
+  bc2Sqrt: number;
+}
+
 interface Addon {
   sgemm: NativeSgemm;
   info(): NativeBlasInfo;
   setThreads(n: number): void;
+  // absent from an addon built before they were added: the callers then fall back
+  sgdStep?(param: Float32Array, grad: Float32Array, lr: number): void;
+  adamStep?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, oneMinusBeta1: number, beta2: number,
+    oneMinusBeta2: number, eps: number, weightDecay: number, decoupled: boolean, decay: number, stepSize: number, bc2Sqrt: number): void;
 }
 
 /** Threads OpenBLAS may use. Two on the 2-core machine: the wasm workers sleep while a native product runs. */
@@ -110,6 +129,30 @@ export function nativeGemmF32(
     currentThreads = threads;
   }
   lib.sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+  return true;
+}
+
+/**
+ * param -= lr·grad in place, rounded as plainSgdF32 in ./optim.ts (bit-identical); false (nothing done) when
+ * the addon is absent or disabled. The addon throws on arrays of different lengths or shared memory.
+ */
+export function nativeSgdF32(param: Float32Array, grad: Float32Array, lr: number): boolean {
+  if (!enabled) return false;
+  const lib = loaded ? addon : load();
+  if (!lib?.sgdStep) return false;
+  lib.sgdStep(param, grad, lr);
+  return true;
+}
+
+/**
+ * One Adam/AdamW step in place, operation for operation as the wasm kernel (wasm/fused.ts adamStep), without
+ * copying the four arrays into wasm memory; false (nothing done) when the addon is absent or disabled.
+ */
+export function nativeAdamF32(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, c: NativeAdamCoefficients): boolean {
+  if (!enabled) return false;
+  const lib = loaded ? addon : load();
+  if (!lib?.adamStep) return false;
+  lib.adamStep(param, grad, m, v, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps, c.weightDecay, c.decoupled, c.decay, c.stepSize, c.bc2Sqrt);
   return true;
 }
 

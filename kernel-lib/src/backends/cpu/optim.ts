@@ -4,10 +4,13 @@
  * its typed-array accesses and calls see one type: one shared loop for both measured 25x slower.
  * float32 Adam (without amsgrad or maximize) runs on the wasm SIMD kernel when there is one (5x faster, copies
  * included); SGD stays here, bit-exact with PyTorch's fused p - lr·g (see plainSgdF32).
+ * Where the native addon is built, plain float32 SGD and float32 Adam run there instead (same rounding, no copies:
+ * the TypeScript SGD loop took 0.43 ms per step on the lecture's 575k-parameter MLP).
  */
 import type { AdamStepArgs, SgdStepArgs } from "../backend";
 import type { TypedArray } from "../../tensor/dtype";
 import { wasmAdamStepPrecomputedF32 } from "./wasm/training";
+import { nativeAdamF32, nativeSgdF32 } from "./native";
 
 /** The step's arguments with the momentum buffer. */
 interface SGDArgs extends SgdStepArgs {
@@ -15,7 +18,10 @@ interface SGDArgs extends SgdStepArgs {
 }
 
 function sgdF32(param: Float32Array, grad: Float32Array, a: SGDArgs): void {
-  if (a.buf === null && a.weightDecay === 0 && a.sign === 1) return plainSgdF32(param, grad, Math.fround(a.lr));
+  if (a.buf === null && a.weightDecay === 0 && a.sign === 1) {
+    if (!nativeSgdF32(param, grad, Math.fround(a.lr))) plainSgdF32(param, grad, Math.fround(a.lr));
+    return;
+  }
   const r = Math.fround;
   const lr = r(a.lr), wd = r(a.weightDecay), mom = r(a.momentum), keep = r(a.keep), sign = a.sign;
   const buf = a.buf as Float32Array | null, first = a.first, nesterov = a.nesterov;
@@ -69,6 +75,12 @@ interface AdamArgs extends AdamStepArgs {
 }
 
 function adamF32(param: Float32Array, grad: Float32Array, a: AdamArgs): void {
+  // the wasm kernel's convention (one of weightDecay and shrink): AdamW passes weightDecay 1 as a marker with
+  // decoupled, and shrink as the decay
+  if (a.vmax === null && a.sign === 1 && !(a.weightDecay !== 0 && a.shrink !== 1) && nativeAdamF32(param, grad, a.m as Float32Array, a.v as Float32Array, {
+    oneMinusBeta1: 1 - a.beta1, beta2: a.beta2, oneMinusBeta2: 1 - a.beta2, eps: a.eps, weightDecay: a.shrink !== 1 ? 1 : a.weightDecay,
+    decoupled: a.shrink !== 1, decay: a.shrink, stepSize: a.stepSize, bc2Sqrt: a.bc2Sqrt,
+  })) return;
   if (a.vmax === null && a.sign === 1 && wasmAdamStepPrecomputedF32(param, grad, a.m as Float32Array, a.v as Float32Array, {
     oneMinusBeta1: 1 - a.beta1, beta2: a.beta2, oneMinusBeta2: 1 - a.beta2, eps: a.eps, weightDecay: a.weightDecay,
     shrink: a.shrink, stepSize: a.stepSize, bc2Sqrt: a.bc2Sqrt,
