@@ -43,13 +43,12 @@ function defaultDevice(env: NodeJS.ProcessEnv): Device {
 }
 
 /**
- * On a software adapter (SwiftShader: a 256x784x256 product at 0.26 GFLOP/s, one 784-256-10 training step about
- * 490 ms against 1-3 ms on the CPU) the notebooks that train on MNIST-sized data take 100-400+ s each in quick mode
- * (02, 03, 06, 08, 09, 10, 11 measured at 262 to over 400 s; the whole set 23 min), too long for CI. There the GPU
- * run covers the notebooks below; on a hardware adapter it covers all of them.
+ * On a software adapter the notebook that trains longest in quick mode is left out of the GPU run: 06-dropout, 252 s
+ * on SwiftShader with the registers matmul kernel (the others: 39-85 s each, two at a time on the 2-core machine;
+ * with the tiled kernel, before it, 02, 03, 06, 08, 09, 10 and 11 each took 262 to over 400 s). There the GPU run
+ * covers every other notebook; on a hardware adapter it covers all of them.
  */
-const SOFTWARE_GPU_NOTEBOOKS = ["00-welcome", "01-activation-functions", "04-forward-backward", "05-weight-decay", "07-xor", "12-custom-datasets", "13-universal-approximation"]
-  .map((n) => `${n}.ipynb`);
+const SOFTWARE_GPU_SKIPPED = ["06-dropout"].map((n) => `${n}.ipynb`);
 
 const byDefault = defaultDevice(baseEnv);
 const gpuForTests = testWebgpuBackend() !== null; // throws under REQUIRE_WEBGPU=1 without an adapter
@@ -57,7 +56,7 @@ const softwareGpu = webgpuAdapter()?.software ?? true;
 const plans: Plan[] = [{ label: `default device (${byDefault})`, device: byDefault, files, set: [], env: baseEnv, out: OUT, report: [], wallMs: 0 }];
 for (const device of ["cpu", "webgpu"] as const) {
   if (device === byDefault || (device === "webgpu" && !gpuForTests)) continue;
-  const subset = device === "webgpu" && softwareGpu ? files.filter((f) => SOFTWARE_GPU_NOTEBOOKS.includes(f)) : files;
+  const subset = device === "webgpu" && softwareGpu ? files.filter((f) => !SOFTWARE_GPU_SKIPPED.includes(f)) : files;
   plans.push({
     label: `device forced to ${device}${subset.length < files.length ? " (software adapter: the notebooks that fit)" : ""}`, device, files: subset,
     set: ["--set", `device=${device}`],

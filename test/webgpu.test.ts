@@ -7,6 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { torch } from "../kernel-lib/src/index";
 import type { Tensor } from "../kernel-lib/src/tensor/tensor";
+import { webgpuBackend } from "../kernel-lib/src/backends/webgpu/index";
 import { testWebgpuBackend, webgpuRequired } from "./helpers/webgpu";
 
 const gpu = testWebgpuBackend();
@@ -98,12 +99,28 @@ describe.skipIf(!gpu && !webgpuRequired())("the webgpu device", () => {
     }
   });
 
-  it("large products match the CPU on every tiled path (transposes, batches)", () => {
-    torch.manualSeed(4);
-    const a = torch.randn([3, 70, 130]), b = torch.randn([3, 130, 90]);
-    expectNear(a.to("webgpu").matmul(b.to("webgpu")), a.matmul(b), "bmm", 1e-5, 2e-5);
-    expectNear(a.to("webgpu").transpose(1, 2).matmul(a.to("webgpu")), a.transpose(1, 2).matmul(a), "AtA", 1e-5, 2e-5);
-  });
+  // Both matmul kernels on whatever adapter runs the tests (a GPU picks "tiled", a software adapter "registers").
+  for (const style of ["tiled", "registers"] as const) {
+    it(`large and thin products match the CPU in the ${style} matmul kernel (transposes, batches, linear's bias)`, () => {
+      const backend = webgpuBackend()!;
+      const before = backend.matmulStyle;
+      backend.matmulStyle = style;
+      try {
+        torch.manualSeed(4);
+        const a = torch.randn([3, 70, 130]), b = torch.randn([3, 130, 90]);
+        expectNear(a.to("webgpu").matmul(b.to("webgpu")), a.matmul(b), "bmm", 1e-5, 2e-5);
+        expectNear(a.to("webgpu").transpose(1, 2).matmul(a.to("webgpu")), a.transpose(1, 2).matmul(a), "AtA", 1e-5, 2e-5);
+        const x = torch.randn([12, 37]), w = torch.randn([10, 37]), bias = torch.randn([10]);
+        expectNear(F.linear(x.to("webgpu"), w.to("webgpu"), bias.to("webgpu")), F.linear(x, w, bias), "thin linear", 1e-5, 2e-5);
+        const y = torch.randn([12, 9]);
+        expectNear(x.to("webgpu").t().matmul(y.to("webgpu")), x.t().matmul(y), "thin AtB", 1e-5, 2e-5);
+        const wide = torch.randn([67, 33]), tall = torch.randn([81, 33]);
+        expectNear(wide.to("webgpu").matmul(tall.to("webgpu").t()), wide.matmul(tall.t()), "ABt", 1e-5, 2e-5);
+      } finally {
+        backend.matmulStyle = before;
+      }
+    });
+  }
 
   for (const [name, make] of [
     ["SGD", (p: Tensor[]) => new optim.SGD(p, { lr: 0.1 })],

@@ -12,7 +12,7 @@ import type { DeviceClient } from "./client";
 import type { KernelLaunch } from "./launch";
 import { copyLaunch, fillLaunch, mapLaunch, stridedLaunch, walksContiguously, whereLaunch } from "./kernels/elementwise";
 import { addAtLaunch, selectLaunch } from "./kernels/indexing";
-import { matmulLaunches } from "./kernels/matmul";
+import { MatmulStyle, matmulLaunches } from "./kernels/matmul";
 import { reduceLaunch, softmaxLaunch } from "./kernels/reduce";
 import { adamLaunch, crossEntropyRowsLaunch, sgdLaunch } from "./kernels/training";
 import { float64Error, wgslType } from "./wgsl/common";
@@ -62,6 +62,13 @@ function fromWords(dtype: DType, words: ArrayBuffer, length: number): TypedArray
   }
 }
 
+function matmulStyleFor(software: boolean): MatmulStyle {
+  const v = process.env.KERNEL_LIB_WEBGPU_MATMUL;
+  if (v === undefined || v === "" || v === "auto") return software ? "registers" : "tiled";
+  if (v === "tiled" || v === "registers") return v;
+  throw new Error(`KERNEL_LIB_WEBGPU_MATMUL=${v}: expected auto, tiled or registers`);
+}
+
 export class WebGpuBackend implements Backend<GpuStorage> {
   readonly device = "webgpu" as const;
   readonly managesMemory = true;
@@ -69,8 +76,16 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   readonly dtypes: readonly DType[] = ["float32", "int32", "uint8", "bool"];
   readonly memory: GpuMemory = { allocated: 0, cached: 0 };
   private readonly pool = new Map<number, number[]>();
+  /**
+   * Which matmul kernel runs: shared-memory tiles on a GPU, barrier-free register blocks on a software adapter
+   * (kernels/matmul.ts says why). KERNEL_LIB_WEBGPU_MATMUL=tiled|registers overrides it; tests switch it to cover
+   * both kernels on whichever adapter they have.
+   */
+  matmulStyle: MatmulStyle;
 
-  constructor(private readonly client: DeviceClient) {}
+  constructor(private readonly client: DeviceClient) {
+    this.matmulStyle = matmulStyleFor(client.adapter?.software ?? false);
+  }
 
   private check(s: GpuStorage): GpuStorage {
     if (s.freed) throw new Error("webgpu: a tensor's storage was used after it was freed (dispose())");
@@ -204,7 +219,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   }
 
   matmul(a: GpuStorage, b: GpuStorage, out: GpuStorage, plan: MatmulPlan): void {
-    this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan));
+    this.into(out, [a, b], (o) => matmulLaunches(a, b, o, plan, null, this.matmulStyle));
   }
 
   indexSelect(x: GpuStorage, outer: number, size: number, inner: number, index: GpuStorage, out: GpuStorage): void {
@@ -229,7 +244,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     const plan: MatmulPlan = {
       m: batch, n: outFeatures, k: inFeatures, transA: false, transB: true, accumulate: false, aOffsets: [0], bOffsets: [0], cOffsets: [0],
     };
-    this.into(out, bias ? [x, w, bias] : [x, w], (o) => matmulLaunches(x, w, o, plan, bias));
+    this.into(out, bias ? [x, w, bias] : [x, w], (o) => matmulLaunches(x, w, o, plan, bias, this.matmulStyle));
     return true;
   }
 

@@ -4,13 +4,27 @@
  * transposes are read through indices (no transposed copy), and each staging load is laid out so that adjacent
  * threads read adjacent addresses for both layouts. Products too thin for tiles (m or n below 16) use one thread
  * per output. Batch offsets must step evenly (base + b·stride); uneven ones launch once per product.
+ *
+ * On a software adapter (SwiftShader, lavapipe) the "registers" style is used instead: no shared memory and no
+ * barriers, each invocation an 8×8 block of C read straight from the storage buffers. A CPU driver runs a
+ * workgroup's invocations a few lanes at a time and implements workgroupBarrier() by suspending and resuming
+ * every lane group (coroutines in SwiftShader), so the tiled kernel's two barriers per slice dominate there.
+ * Measured on SwiftShader, m×n×k = 256×256×784 (docs/webgpu.md): 0.26 GFLOP/s tiled,
+ * 1.96 with 4×4 blocks, 3.34 with 8×8 blocks. On a GPU the tiled kernel's reuse through shared memory is the
+ * right trade, so hardware adapters keep it.
  */
 import type { MatmulPlan } from "../../backend";
 import type { KernelLaunch } from "../launch";
 import { Uniforms, entry1d, grid1d, storageDecl } from "../wgsl/common";
 import type { Operand } from "./elementwise";
 
+/** "tiled": shared-memory tiles (GPUs); "registers": barrier-free register blocks (CPU drivers). */
+export type MatmulStyle = "tiled" | "registers";
+
 const TILE = 64;
+/** rows and columns of C per invocation in the registers style (columns in vec4 groups) */
+const BLOCK = 8;
+const BLOCK_WG = 8;
 const SLICE = 16;
 const THIN = 16;
 
@@ -35,7 +49,9 @@ function indexB(transB: boolean, r: string, c: string, k: string, n: string): st
 }
 
 /** With `bias` (linear's epilogue), C[r, c] = (op(A)·op(B))[r, c] + bias[c]. */
-export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: MatmulPlan, bias: Operand | null = null): KernelLaunch[] {
+export function matmulLaunches(
+  a: Operand, b: Operand, out: Operand, plan: MatmulPlan, bias: Operand | null = null, style: MatmulStyle = "tiled",
+): KernelLaunch[] {
   for (const x of [a, b, out]) if (x.dtype !== "float32") throw new Error(`webgpu: matmul of ${x.dtype} tensors (float32 only on the GPU)`);
   const batches = plan.cOffsets.length;
   if (batches === 0 || plan.m === 0 || plan.n === 0) return [];
@@ -43,7 +59,7 @@ export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: Matmu
   if (!sa || !sb || !sc || batches > 65535) {
     const launches: KernelLaunch[] = [];
     for (let i = 0; i < batches; i++) {
-      launches.push(...matmulLaunches(a, b, out, { ...plan, aOffsets: [plan.aOffsets[i]], bOffsets: [plan.bOffsets[i]], cOffsets: [plan.cOffsets[i]] }, bias));
+      launches.push(...matmulLaunches(a, b, out, { ...plan, aOffsets: [plan.aOffsets[i]], bOffsets: [plan.bOffsets[i]], cOffsets: [plan.cOffsets[i]] }, bias, style));
     }
     return launches;
   }
@@ -62,6 +78,13 @@ export function matmulLaunches(a: Operand, b: Operand, out: Operand, plan: Matmu
   const plusBias = (v: string): string => (bias ? `(${v} + bias[c])` : v);
   const store = (v: string, at: string): string => (plan.accumulate ? `C[${at}] = C[${at}] + ${plusBias(v)};` : `C[${at}] = ${plusBias(v)};`);
   const flags = `${plan.transA ? "T" : "N"}${plan.transB ? "T" : "N"}${plan.accumulate ? "+" : "="}${bias ? "b" : ""}`;
+  if (style === "registers") {
+    return [{
+      key: `matmulRegisters:${flags}`, wgsl: registersWgsl(decls, plan, { M, N, K, aBase, aStride, bBase, bStride, cBase, cStride }, store),
+      bindings, uniforms: u.bytes(),
+      workgroups: [Math.ceil(plan.n / (BLOCK * BLOCK_WG)), Math.ceil(plan.m / (BLOCK * BLOCK_WG)), batches],
+    }];
+  }
   if (plan.m < THIN || plan.n < THIN) {
     const wgsl = `${decls}${entry1d()}
   let mn = ${M} * ${N};
@@ -147,4 +170,59 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     key: `matmulTiled:${flags}`, wgsl, bindings, uniforms: u.bytes(),
     workgroups: [Math.ceil(plan.n / TILE), Math.ceil(plan.m / TILE), batches],
   }];
+}
+
+interface MatmulRefs {
+  M: string; N: string; K: string;
+  aBase: string; aStride: string; bBase: string; bStride: string; cBase: string; cStride: string;
+}
+
+/**
+ * The registers style, unrolled: invocation (x, y) of the grid owns rows r0..r0+7 and columns c0..c0+7 of C. Rows
+ * and columns past the edge are clamped to the last one for the loads (valid addresses, values never stored), so
+ * the inner loop has no branches.
+ */
+function registersWgsl(decls: string, plan: MatmulPlan, r: MatmulRefs, store: (v: string, at: string) => string): string {
+  const rows = [...Array(BLOCK).keys()], groups = [...Array(BLOCK / 4).keys()], lanes = [0, 1, 2, 3];
+  const lines: string[] = [];
+  for (const i of rows) lines.push(`let ra${i} = min(r0 + ${i}u, ${r.M} - 1u);`);
+  for (const c of [...Array(BLOCK).keys()]) lines.push(`let cb${c} = min(c0 + ${c}u, ${r.N} - 1u);`);
+  // op(A)[row, k] and op(B)[k, col] with the clamped indices hoisted out of the k loop where the layout allows
+  if (!plan.transA) for (const i of rows) lines.push(`let ar${i} = ao + ra${i} * ${r.K};`);
+  if (plan.transB) for (const c of [...Array(BLOCK).keys()]) lines.push(`let bc${c} = bo + cb${c} * ${r.K};`);
+  for (const i of rows) for (const g of groups) lines.push(`var acc${i}_${g} = vec4<f32>();`);
+  const body: string[] = [];
+  if (plan.transA) body.push(`let ak = ao + k * ${r.M};`);
+  if (!plan.transB) body.push(`let bk = bo + k * ${r.N};`);
+  for (const g of groups) {
+    const at = (c: number): string => (plan.transB ? `B[bc${c} + k]` : `B[bk + cb${c}]`);
+    body.push(`let b${g} = vec4<f32>(${lanes.map((l) => at(g * 4 + l)).join(", ")});`);
+  }
+  for (const i of rows) {
+    body.push(`let a${i} = ${plan.transA ? `A[ak + ra${i}]` : `A[ar${i} + k]`};`);
+    for (const g of groups) body.push(`acc${i}_${g} = acc${i}_${g} + a${i} * b${g};`);
+  }
+  const stores: string[] = [];
+  for (const i of rows) {
+    const inner: string[] = [];
+    for (const g of groups) for (const l of lanes) {
+      inner.push(`if (c0 + ${g * 4 + l}u < ${r.N}) { let c = c0 + ${g * 4 + l}u; ${store(`acc${i}_${g}[${l}]`, `co + (r0 + ${i}u) * ${r.N} + c`)} }`);
+    }
+    stores.push(`if (r0 + ${i}u < ${r.M}) {\n    ${inner.join("\n    ")}\n  }`);
+  }
+  return `${decls}
+@compute @workgroup_size(${BLOCK_WG}, ${BLOCK_WG})
+fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+  let r0 = g.y * ${BLOCK}u;
+  let c0 = g.x * ${BLOCK}u;
+  if (r0 >= ${r.M} || c0 >= ${r.N}) { return; }
+  let ao = ${r.aBase} + g.z * ${r.aStride};
+  let bo = ${r.bBase} + g.z * ${r.bStride};
+  let co = ${r.cBase} + g.z * ${r.cStride};
+  ${lines.join("\n  ")}
+  for (var k = 0u; k < ${r.K}; k = k + 1u) {
+    ${body.join("\n    ")}
+  }
+  ${stores.join("\n  ")}
+}`;
 }
