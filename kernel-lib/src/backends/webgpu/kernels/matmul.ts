@@ -183,13 +183,13 @@ interface MatmulRefs {
  * the inner loop has no branches.
  */
 function registersWgsl(decls: string, plan: MatmulPlan, r: MatmulRefs, store: (v: string, at: string) => string): string {
-  const rows = [...Array(BLOCK).keys()], groups = [...Array(BLOCK / 4).keys()], lanes = [0, 1, 2, 3];
+  const rows = [...Array(BLOCK).keys()], cols = rows, groups = [...Array(BLOCK / 4).keys()], lanes = [0, 1, 2, 3];
   const lines: string[] = [];
   for (const i of rows) lines.push(`let ra${i} = min(r0 + ${i}u, ${r.M} - 1u);`);
-  for (const c of [...Array(BLOCK).keys()]) lines.push(`let cb${c} = min(c0 + ${c}u, ${r.N} - 1u);`);
+  for (const c of cols) lines.push(`let cb${c} = min(c0 + ${c}u, ${r.N} - 1u);`);
   // op(A)[row, k] and op(B)[k, col] with the clamped indices hoisted out of the k loop where the layout allows
   if (!plan.transA) for (const i of rows) lines.push(`let ar${i} = ao + ra${i} * ${r.K};`);
-  if (plan.transB) for (const c of [...Array(BLOCK).keys()]) lines.push(`let bc${c} = bo + cb${c} * ${r.K};`);
+  if (plan.transB) for (const c of cols) lines.push(`let bc${c} = bo + cb${c} * ${r.K};`);
   for (const i of rows) for (const g of groups) lines.push(`var acc${i}_${g} = vec4<f32>();`);
   const body: string[] = [];
   if (plan.transA) body.push(`let ak = ao + k * ${r.M};`);
