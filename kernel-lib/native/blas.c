@@ -5,10 +5,16 @@
  *
  *   sgemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate)
  *     C[m,n] (+)= op(A)·op(B), row-major; A stored [k,m] when transA, B stored [n,k] when transB.
- *   info() -> { config, core, threads, cores }     setThreads(n)
+ *   info() -> { config, core, threads, cores, malloc }     setThreads(n)
  *   sgdStep(param, grad, lr)                       param -= lr·grad (plain SGD; lr a float32 value)
  *   adamStep(param, grad, m, v, oneMinusBeta1, beta2, oneMinusBeta2, eps, weightDecay, decoupled, decay,
  *            stepSize, bc2Sqrt)                    one Adam/AdamW step, as the wasm kernel (wasm/fused.ts)
+ *   relu(x, out)   reluBackward(gy, x, gx)       out = max(x, 0); gx = x > 0 ? gy : 0 (as the wasm kernels)
+ *   gatherRows(src, rowLength, indices, out)       out[k] = src row indices[k] (negative counts from the end)
+ * The elementwise kernels and the row gather are here because on this path the arrays are the tensors' own
+ * memory: the wasm kernels copy every operand into wasm memory and back (30-37 us for ReLU over 256x256, which a
+ * plain loop here does in a few), and a gather of 256 MNIST rows made 256 subarrays and 256 set() calls.
+ * On glibc the addon also raises malloc's mmap and trim thresholds when it loads (tune_malloc below).
  * The optimizer steps are here because they are memory-bound loops over every parameter each step: the
  * TypeScript SGD loop took 0.43 ms per step for the 575k-parameter lecture MLP, and the wasm Adam kernel pays
  * for copying four arrays in and three out. Both round exactly as the paths they replace (build.mjs compiles
@@ -43,6 +49,10 @@ static void blas_set_threads(int n) { accelerate_threads = n; }
 #include <stdio.h>
 #include <string.h>
 #include <limits.h>
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native sgemm: N-API call failed: " #call); return NULL; } } while (0)
 
@@ -249,6 +259,112 @@ static napi_value adam_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* out = max(x, 0): NaN stays NaN and -0 becomes +0, as f32x4.max in the wasm kernel. out is x or disjoint from it. */
+PER_ISA_LEVEL static void relu_f32(const float* x, float* out, size_t n) {
+  for (size_t i = 0; i < n; i++) out[i] = x[i] <= 0.0f ? 0.0f : x[i];
+}
+
+/* gx = x > 0 ? gy : +0, as the wasm kernel's and(gy, x > 0). gx may be gy. */
+PER_ISA_LEVEL static void relu_backward_f32(const float* gy, const float* x, float* gx, size_t n) {
+  for (size_t i = 0; i < n; i++) gx[i] = x[i] > 0.0f ? gy[i] : 0.0f;
+}
+
+/* Equal or disjoint: an elementwise kernel may write over its input in place, but not over a shifted copy of it. */
+static int same_or_disjoint(const float* a, const float* b, size_t n) {
+  return a == b || n == 0 || a + n <= b || b + n <= a;
+}
+
+static napi_value relu(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 2) return fail(env, "native relu: expected 2 arguments (x, out)");
+  float *x, *out;
+  size_t n = 0;
+  if (!step_array(env, argv[0], "relu", "x", &x, &n) || !step_array(env, argv[1], "relu", "out", &out, &n)) return NULL;
+  if (!same_or_disjoint(x, out, n)) return fail(env, "native relu: out overlaps x without being x");
+  relu_f32(x, out, n);
+  return NULL;
+}
+
+static napi_value relu_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 3) return fail(env, "native reluBackward: expected 3 arguments (gy, x, gx)");
+  float *gy, *x, *gx;
+  size_t n = 0;
+  if (!step_array(env, argv[0], "reluBackward", "gy", &gy, &n) || !step_array(env, argv[1], "reluBackward", "x", &x, &n) ||
+      !step_array(env, argv[2], "reluBackward", "gx", &gx, &n)) return NULL;
+  if (!same_or_disjoint(gy, gx, n) || !same_or_disjoint(x, gx, n)) return fail(env, "native reluBackward: gx overlaps gy or x without being it");
+  relu_backward_f32(gy, x, gx, n);
+  return NULL;
+}
+
+/* out[k·rowLength ...] = the rows indices[k] of src (rows = src length / rowLength), for a batch of samples. */
+static napi_value gather_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  char msg[256];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) return fail(env, "native gatherRows: expected 4 arguments (src, rowLength, indices, out)");
+  float *src, *out;
+  size_t srcLen, outLen;
+  uintptr_t base;
+  int64_t row;
+  if (!get_f32(env, argv[0], &src, &srcLen, &base)) return fail(env, "native gatherRows: src must be a Float32Array");
+  if (!get_dim(env, argv[1], &row) || row < 1) return fail(env, "native gatherRows: rowLength must be a positive integer");
+  bool is_ta;
+  napi_typedarray_type type;
+  size_t count, ioff;
+  void* iptr;
+  napi_value iab;
+  if (napi_is_typedarray(env, argv[2], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[2], &type, &count, &iptr, &iab, &ioff) != napi_ok || type != napi_int32_array) {
+    return fail(env, "native gatherRows: indices must be an Int32Array");
+  }
+  if (!get_f32(env, argv[3], &out, &outLen, &base)) return fail(env, "native gatherRows: out must be a Float32Array");
+  if (srcLen % (size_t)row != 0) return fail(env, "native gatherRows: src length is not a multiple of rowLength");
+  if (outLen != count * (size_t)row) {
+    snprintf(msg, sizeof msg, "native gatherRows: out has %zu elements, expected %zu (%zu rows of %lld)", outLen, count * (size_t)row, count, (long long)row);
+    return fail(env, msg);
+  }
+  if (count > 0 && src < out + outLen && out < src + srcLen) return fail(env, "native gatherRows: out overlaps src");
+  const int32_t* idx = (const int32_t*)iptr;
+  int64_t rows = (int64_t)(srcLen / (size_t)row);
+  for (size_t k = 0; k < count; k++) {
+    int64_t i = idx[k] < 0 ? idx[k] + rows : idx[k];
+    if (i < 0 || i >= rows) {
+      snprintf(msg, sizeof msg, "native gatherRows: index %d at position %zu is out of range for %lld rows", idx[k], k, (long long)rows);
+      return fail(env, msg);
+    }
+  }
+  for (size_t k = 0; k < count; k++) {
+    int64_t i = idx[k] < 0 ? idx[k] + rows : idx[k];
+    memcpy(out + k * (size_t)row, src + (size_t)i * (size_t)row, (size_t)row * sizeof(float));
+  }
+  return NULL;
+}
+
+/* V8 frees a typed array's memory only when a GC collects it, many at once. glibc's default then trims the top of
+ * the heap (its dynamic trim threshold is twice the largest recent free, about 2 MB here), so the next batch's and
+ * products' arrays come from fresh pages that fault in and are zeroed again: measured on the batch-256 MNIST step
+ * (bench/README.md, "malloc thresholds"), 1797-2017 us a step with the defaults against 1681-1742 with the
+ * thresholds below, 35 fewer page faults a step, the same peak RSS. Skipped when the user set either threshold or
+ * KERNEL_LIB_MALLOC=default. */
+static const char* malloc_setting = "default";
+static void tune_malloc(void) {
+#ifdef __GLIBC__
+  const char* choice = getenv("KERNEL_LIB_MALLOC");
+  if (choice && strcmp(choice, "default") == 0) return;
+  if (getenv("MALLOC_MMAP_THRESHOLD_") || getenv("MALLOC_TRIM_THRESHOLD_")) {
+    malloc_setting = "glibc thresholds from the environment";
+    return;
+  }
+  if (mallopt(M_MMAP_THRESHOLD, 16 << 20) && mallopt(M_TRIM_THRESHOLD, 64 << 20)) malloc_setting = "glibc mmap threshold 16 MiB, trim threshold 64 MiB";
+#endif
+}
+
 static napi_value info(napi_env env, napi_callback_info cbinfo) {
   napi_value obj, config, core, threads, cores;
   CHECK(napi_create_object(env, &obj));
@@ -260,6 +376,9 @@ static napi_value info(napi_env env, napi_callback_info cbinfo) {
   CHECK(napi_set_named_property(env, obj, "core", core));
   CHECK(napi_set_named_property(env, obj, "threads", threads));
   CHECK(napi_set_named_property(env, obj, "cores", cores));
+  napi_value mall;
+  CHECK(napi_create_string_utf8(env, malloc_setting, NAPI_AUTO_LENGTH, &mall));
+  CHECK(napi_set_named_property(env, obj, "malloc", mall));
   return obj;
 }
 
@@ -280,8 +399,12 @@ static napi_value init(napi_env env, napi_value exports) {
     { "setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL },
     { "sgdStep", NULL, sgd_step, NULL, NULL, NULL, napi_default, NULL },
     { "adamStep", NULL, adam_step, NULL, NULL, NULL, napi_default, NULL },
+    { "relu", NULL, relu, NULL, NULL, NULL, napi_default, NULL },
+    { "reluBackward", NULL, relu_backward, NULL, NULL, NULL, napi_default, NULL },
+    { "gatherRows", NULL, gather_rows, NULL, NULL, NULL, napi_default, NULL },
   };
-  CHECK(napi_define_properties(env, exports, 5, props));
+  tune_malloc();
+  CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
 }
 

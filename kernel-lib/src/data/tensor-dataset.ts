@@ -1,3 +1,4 @@
+import { indexSelect } from "../backends/cpu/indexing";
 import { allocate } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
@@ -5,7 +6,7 @@ import { Dataset, checkIndex } from "./dataset";
 
 /**
  * torch.utils.data.TensorDataset: sample i is `[t0[i], t1[i], ...]`, rows along the first dimension of each tensor.
- * Batches are gathered row by row with typed-array copies (getBatch), never through per-sample tensors.
+ * Batches are gathered row by row (getBatch: the CPU backend's indexSelect, one copy a row), never through per-sample tensors.
  */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
@@ -45,18 +46,14 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
   private gather(indices: ArrayLike<number>): Tensor[] {
     const count = indices.length;
+    const n = this.length;
+    const rows = new Int32Array(count);
+    for (let k = 0; k < count; k++) rows[k] = indices[k] < 0 ? indices[k] + n : indices[k];
     return this.tensors.map((t) => {
       const src = t.dataSync();
-      const row = t.shape[0] === 0 ? 0 : src.length / t.shape[0];
+      const row = n === 0 ? 0 : src.length / n;
       const out = allocate(t.dtype, count * row);
-      if (row === 1) {
-        for (let k = 0; k < count; k++) out[k] = src[indices[k] < 0 ? indices[k] + t.shape[0] : indices[k]];
-      } else {
-        for (let k = 0; k < count; k++) {
-          const i = indices[k] < 0 ? indices[k] + t.shape[0] : indices[k];
-          out.set(src.subarray(i * row, (i + 1) * row), k * row);
-        }
-      }
+      indexSelect(src, 1, n, row, rows, out);
       return Tensor.fromTypedArray(out, [count, ...t.shape.slice(1)], t.dtype);
     });
   }

@@ -9,6 +9,7 @@ import { wasmReluBackwardF32, wasmReluF32, wasmSumRowsF32 } from "./wasm/element
 import { wasmSoftmaxCrossEntropyF32 } from "./wasm/training";
 import { getRuntime } from "./wasm/runtime";
 import { adamStep, sgdStep } from "./optim";
+import { nativeReluBackwardF32, nativeReluF32 } from "./native";
 
 /**
  * Below this many elements the TypeScript loop beats the wasm call with its copies (measured: relu at 768
@@ -45,14 +46,19 @@ export const cpuHostBackend: Backend<TypedArray> = {
   strided,
   // relu and its derivative (ops/defs/activations.ts) have SIMD kernels
   unary(kernel: ElementwiseKernel, x, out, p0, p1) {
+    // the native loop works on the arrays in place; the wasm kernel copies both through wasm memory
+    if (kernel.name === "relu" && x.length >= WASM_ELEMENTWISE_MIN && x instanceof Float32Array && out instanceof Float32Array &&
+        nativeReluF32(x, out)) return;
     if (kernel.name === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
     else unary(kernel, x, out, p0, p1);
   },
   binary(kernel: ElementwiseKernel, a, b, out, plan: BroadcastPlan, p0, p1) {
-    if (kernel.name === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && useWasmF32(a, out) && b instanceof Float32Array &&
-        a.length === out.length && b.length === out.length) {
-      wasmReluBackwardF32(a as Float32Array, b, out as Float32Array);
-    } else binary(kernel, a, b, out, plan, p0, p1);
+    if (kernel.name === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && a instanceof Float32Array && b instanceof Float32Array &&
+        out instanceof Float32Array && a.length === out.length && b.length === out.length) {
+      if (nativeReluBackwardF32(a, b, out)) return;
+      if (useWasmF32(a, out)) return wasmReluBackwardF32(a, b, out);
+    }
+    binary(kernel, a, b, out, plan, p0, p1);
   },
   where,
   reduce: (op: ReduceOp, x, outer, size, inner, out) => reduce(op, x, outer, size, inner, out),

@@ -1,4 +1,8 @@
 import type { TypedArray } from "../../tensor/dtype";
+import { nativeGatherRowsF32 } from "./native";
+
+/** Rows at least this long are copied whole (set() or memcpy) by indexSelect instead of element by element. */
+const ROW_COPY_MIN = 32;
 
 /** Gathers a strided view of x (element offset, shape, strides) into contiguous out. */
 export function strided(x: TypedArray, offset: number, shape: readonly number[], strides: readonly number[], out: TypedArray): void {
@@ -24,6 +28,19 @@ export function strided(x: TypedArray, offset: number, shape: readonly number[],
 
 export function indexSelect(x: TypedArray, outer: number, size: number, inner: number, index: TypedArray, out: TypedArray): void {
   const m = index.length;
+  // Rows along the first dimension (a batch of samples): one memcpy a row natively, else one set() a row once rows
+  // are long enough for a set() to beat the element loop. The indices were checked by the caller.
+  if (outer === 1 && inner >= ROW_COPY_MIN && x instanceof Float32Array && out instanceof Float32Array && index instanceof Int32Array &&
+      x.length === size * inner && nativeGatherRowsF32(x, inner, index, out)) return;
+  if (inner >= ROW_COPY_MIN && x.constructor === out.constructor) {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const src = (o * size + index[j]) * inner;
+        out.set(x.subarray(src, src + inner), (o * m + j) * inner);
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < m; j++) {
       const src = (o * size + index[j]) * inner;

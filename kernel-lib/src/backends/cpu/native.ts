@@ -20,6 +20,8 @@ export interface NativeBlasInfo {
   threads: number;
   /** processors OpenBLAS sees */
   cores: number;
+  /** what the addon set malloc to when it loaded (glibc's thresholds, see blas.c tune_malloc); absent from older builds */
+  malloc?: string;
 }
 
 /** Adam/AdamW coefficients, float64 as the optimizer computes them (the kernel rounds them to float32). */
@@ -45,6 +47,9 @@ interface Addon {
   sgdStep?(param: Float32Array, grad: Float32Array, lr: number): void;
   adamStep?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, oneMinusBeta1: number, beta2: number,
     oneMinusBeta2: number, eps: number, weightDecay: number, decoupled: boolean, decay: number, stepSize: number, bc2Sqrt: number): void;
+  relu?(x: Float32Array, out: Float32Array): void;
+  reluBackward?(gy: Float32Array, x: Float32Array, gx: Float32Array): void;
+  gatherRows?(src: Float32Array, rowLength: number, indices: Int32Array, out: Float32Array): void;
 }
 
 /** Threads OpenBLAS may use. Two on the 2-core machine: the wasm workers sleep while a native product runs. */
@@ -153,6 +158,39 @@ export function nativeAdamF32(param: Float32Array, grad: Float32Array, m: Float3
   const lib = loaded ? addon : load();
   if (!lib?.adamStep) return false;
   lib.adamStep(param, grad, m, v, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps, c.weightDecay, c.decoupled, c.decay, c.stepSize, c.bc2Sqrt);
+  return true;
+}
+
+/**
+ * out = max(x, 0) on the arrays' own memory (no copies into wasm memory), rounded as the wasm kernel; false
+ * (nothing done) when the addon is absent or disabled. out is x or does not overlap it.
+ */
+export function nativeReluF32(x: Float32Array, out: Float32Array): boolean {
+  if (!enabled) return false;
+  const lib = loaded ? addon : load();
+  if (!lib?.relu) return false;
+  lib.relu(x, out);
+  return true;
+}
+
+/** gx = x > 0 ? gy : 0 (ReLU's derivative), as the wasm kernel; false when the addon is absent or disabled. */
+export function nativeReluBackwardF32(gy: Float32Array, x: Float32Array, gx: Float32Array): boolean {
+  if (!enabled) return false;
+  const lib = loaded ? addon : load();
+  if (!lib?.reluBackward) return false;
+  lib.reluBackward(gy, x, gx);
+  return true;
+}
+
+/**
+ * out = the rows `indices` of src (rows of rowLength floats; a negative index counts from the end), one memcpy a
+ * row; false when the addon is absent or disabled. The addon throws on an index out of range.
+ */
+export function nativeGatherRowsF32(src: Float32Array, rowLength: number, indices: Int32Array, out: Float32Array): boolean {
+  if (!enabled) return false;
+  const lib = loaded ? addon : load();
+  if (!lib?.gatherRows) return false;
+  lib.gatherRows(src, rowLength, indices, out);
   return true;
 }
 
