@@ -1,4 +1,4 @@
-import { indexSelect } from "../backends/cpu/indexing";
+import { noGrad } from "../tensor/autograd";
 import { allocate } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor";
@@ -6,7 +6,7 @@ import { Dataset, checkIndex } from "./dataset";
 
 /**
  * torch.utils.data.TensorDataset: sample i is `[t0[i], t1[i], ...]`, rows along the first dimension of each tensor.
- * Batches are gathered row by row (getBatch: the CPU backend's indexSelect, one copy a row), never through per-sample tensors.
+ * Batches are gathered row by row (getBatch: indexSelect along dim 0, one copy a row), never through per-sample tensors.
  */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
@@ -49,12 +49,17 @@ export class TensorDataset extends Dataset<Tensor[]> {
     const n = this.length;
     const rows = new Int32Array(count);
     for (let k = 0; k < count; k++) rows[k] = indices[k] < 0 ? indices[k] + n : indices[k];
-    return this.tensors.map((t) => {
-      const src = t.dataSync();
-      const row = n === 0 ? 0 : src.length / n;
-      const out = allocate(t.dtype, count * row);
-      indexSelect(src, 1, n, row, rows, out);
-      return Tensor.fromTypedArray(out, [count, ...t.shape.slice(1)], t.dtype);
-    });
+    const index = Tensor.fromTypedArray(rows, [count], "int32");
+    // CPU tensors: indexSelect copies whole rows (natively where the addon is built); a batch carries no graph,
+    // as before. Tensors on another device are gathered on the host, so batches stay CPU tensors there too.
+    return this.tensors.map((t) => (t.device === "cpu" ? noGrad(() => t.indexSelect(0, index)) : gatherOnHost(t, rows)));
   }
+}
+
+function gatherOnHost(t: Tensor, rows: Int32Array): Tensor {
+  const src = t.dataSync();
+  const row = t.shape[0] === 0 ? 0 : src.length / t.shape[0];
+  const out = allocate(t.dtype, rows.length * row);
+  for (let k = 0; k < rows.length; k++) out.set(src.subarray(rows[k] * row, (rows[k] + 1) * row), k * row);
+  return Tensor.fromTypedArray(out, [rows.length, ...t.shape.slice(1)], t.dtype);
 }
