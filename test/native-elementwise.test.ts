@@ -74,7 +74,9 @@ describe.runIf(built)("native elementwise kernels", () => {
 
   it("misuse throws errors naming the kernel and the offending value", () => {
     const a = new Float32Array(4), b = new Float32Array(5);
-    expect(() => nativeReluF32(a, b)).toThrow("native relu: out has 5 elements but param has 4");
+    expect(() => nativeReluF32(a, b)).toThrow("native relu: out has 5 elements but x has 4");
+    expect(() => nativeReluF32(new Float32Array(0), new Float32Array(2))).toThrow("native relu: out has 2 elements but x has 0");
+    expect(() => nativeReluBackwardF32(a, a, b)).toThrow("native reluBackward: gx has 5 elements but gy has 4");
     expect(() => nativeReluF32(a, new Float64Array(4) as unknown as Float32Array)).toThrow("native relu: out must be a Float32Array");
     const shared = new Float32Array(8);
     expect(() => nativeReluF32(shared.subarray(0, 4), shared.subarray(2, 6))).toThrow("native relu: out overlaps x without being x");

@@ -148,8 +148,9 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The Float32Array argument i of an optimizer step, of length n (the first array fixes n when *n is 0). */
-static int step_array(napi_env env, napi_value v, const char* op, const char* name, float** data, size_t* n) {
+/* A Float32Array argument of an optimizer step or elementwise kernel. The first array (first == NULL) fixes n; each
+ * later one must have n elements, and the error names it and the first array. */
+static int step_array(napi_env env, napi_value v, const char* op, const char* name, const char* first, float** data, size_t* n) {
   char msg[256];
   size_t len;
   uintptr_t base;
@@ -158,9 +159,9 @@ static int step_array(napi_env env, napi_value v, const char* op, const char* na
     napi_throw_error(env, NULL, msg);
     return 0;
   }
-  if (*n == 0) *n = len;
+  if (!first) *n = len;
   else if (len != *n) {
-    snprintf(msg, sizeof msg, "native %s: %s has %zu elements but param has %zu", op, name, len, *n);
+    snprintf(msg, sizeof msg, "native %s: %s has %zu elements but %s has %zu", op, name, len, first, *n);
     napi_throw_error(env, NULL, msg);
     return 0;
   }
@@ -205,7 +206,7 @@ static napi_value sgd_step(napi_env env, napi_callback_info info) {
   float *p, *g;
   size_t n = 0;
   double lr;
-  if (!step_array(env, argv[0], "sgdStep", "param", &p, &n) || !step_array(env, argv[1], "sgdStep", "grad", &g, &n)) return NULL;
+  if (!step_array(env, argv[0], "sgdStep", "param", NULL, &p, &n) || !step_array(env, argv[1], "sgdStep", "grad", "param", &g, &n)) return NULL;
   if (!get_number(env, argv[2], &lr)) return fail(env, "native sgdStep: lr must be a number");
   float* arrays[2] = { p, g };
   if (!disjoint(arrays, 2, n)) return fail(env, "native sgdStep: param and grad share memory");
@@ -242,8 +243,8 @@ static napi_value adam_step(napi_env env, napi_callback_info info) {
   }
   float *p, *g, *m, *v;
   size_t n = 0;
-  if (!step_array(env, argv[0], "adamStep", "param", &p, &n) || !step_array(env, argv[1], "adamStep", "grad", &g, &n) ||
-      !step_array(env, argv[2], "adamStep", "m", &m, &n) || !step_array(env, argv[3], "adamStep", "v", &v, &n)) return NULL;
+  if (!step_array(env, argv[0], "adamStep", "param", NULL, &p, &n) || !step_array(env, argv[1], "adamStep", "grad", "param", &g, &n) ||
+      !step_array(env, argv[2], "adamStep", "m", "param", &m, &n) || !step_array(env, argv[3], "adamStep", "v", "param", &v, &n)) return NULL;
   double c[9];
   int decoupled;
   for (int i = 0; i < 9; i++) {
@@ -281,7 +282,7 @@ static napi_value relu(napi_env env, napi_callback_info info) {
   if (argc != 2) return fail(env, "native relu: expected 2 arguments (x, out)");
   float *x, *out;
   size_t n = 0;
-  if (!step_array(env, argv[0], "relu", "x", &x, &n) || !step_array(env, argv[1], "relu", "out", &out, &n)) return NULL;
+  if (!step_array(env, argv[0], "relu", "x", NULL, &x, &n) || !step_array(env, argv[1], "relu", "out", "x", &out, &n)) return NULL;
   if (!same_or_disjoint(x, out, n)) return fail(env, "native relu: out overlaps x without being x");
   relu_f32(x, out, n);
   return NULL;
@@ -294,8 +295,8 @@ static napi_value relu_backward(napi_env env, napi_callback_info info) {
   if (argc != 3) return fail(env, "native reluBackward: expected 3 arguments (gy, x, gx)");
   float *gy, *x, *gx;
   size_t n = 0;
-  if (!step_array(env, argv[0], "reluBackward", "gy", &gy, &n) || !step_array(env, argv[1], "reluBackward", "x", &x, &n) ||
-      !step_array(env, argv[2], "reluBackward", "gx", &gx, &n)) return NULL;
+  if (!step_array(env, argv[0], "reluBackward", "gy", NULL, &gy, &n) || !step_array(env, argv[1], "reluBackward", "x", "gy", &x, &n) ||
+      !step_array(env, argv[2], "reluBackward", "gx", "gy", &gx, &n)) return NULL;
   if (!same_or_disjoint(gy, gx, n) || !same_or_disjoint(x, gx, n)) return fail(env, "native reluBackward: gx overlaps gy or x without being it");
   relu_backward_f32(gy, x, gx, n);
   return NULL;

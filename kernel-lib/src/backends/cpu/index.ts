@@ -47,10 +47,11 @@ export const cpuHostBackend: Backend<TypedArray> = {
   // relu and its derivative (ops/defs/activations.ts) have SIMD kernels
   unary(kernel: ElementwiseKernel, x, out, p0, p1) {
     // the native loop works on the arrays in place; the wasm kernel copies both through wasm memory
-    if (kernel.name === "relu" && x.length >= WASM_ELEMENTWISE_MIN && x instanceof Float32Array && out instanceof Float32Array &&
-        nativeReluF32(x, out)) return;
-    if (kernel.name === "relu" && useWasmF32(x, out) && x.length >= WASM_ELEMENTWISE_MIN) wasmReluF32(x as Float32Array, out as Float32Array);
-    else unary(kernel, x, out, p0, p1);
+    if (kernel.name === "relu" && x.length >= WASM_ELEMENTWISE_MIN && x instanceof Float32Array && out instanceof Float32Array) {
+      if (nativeReluF32(x, out)) return;
+      if (useWasmF32(x, out)) return wasmReluF32(x, out);
+    }
+    unary(kernel, x, out, p0, p1);
   },
   binary(kernel: ElementwiseKernel, a, b, out, plan: BroadcastPlan, p0, p1) {
     if (kernel.name === "reluGrad" && out.length >= WASM_ELEMENTWISE_MIN && a instanceof Float32Array && b instanceof Float32Array &&

@@ -111,6 +111,15 @@ function threadSetting(): number {
   return Number.isInteger(value) && value >= 1 ? value : DEFAULT_THREADS;
 }
 
+type OptionalKernels = "sgdStep" | "adamStep" | "relu" | "reluBackward" | "gatherRows";
+
+/** An addon function added after the first builds, or null when the addon is disabled, absent or older than it. */
+function optionalKernel<K extends OptionalKernels>(name: K): NonNullable<Addon[K]> | null {
+  if (!enabled) return null;
+  const lib = loaded ? addon : load();
+  return lib?.[name] ?? null;
+}
+
 /** The native sgemm, or null when the addon is not available (never throws unless KERNEL_LIB_BLAS=require). */
 export function nativeSgemm(): NativeSgemm | null {
   if (!enabled) return null;
@@ -142,10 +151,9 @@ export function nativeGemmF32(
  * the addon is absent or disabled. The addon throws on arrays of different lengths or shared memory.
  */
 export function nativeSgdF32(param: Float32Array, grad: Float32Array, lr: number): boolean {
-  if (!enabled) return false;
-  const lib = loaded ? addon : load();
-  if (!lib?.sgdStep) return false;
-  lib.sgdStep(param, grad, lr);
+  const step = optionalKernel("sgdStep");
+  if (!step) return false;
+  step(param, grad, lr);
   return true;
 }
 
@@ -154,10 +162,9 @@ export function nativeSgdF32(param: Float32Array, grad: Float32Array, lr: number
  * copying the four arrays into wasm memory; false (nothing done) when the addon is absent or disabled.
  */
 export function nativeAdamF32(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, c: NativeAdamCoefficients): boolean {
-  if (!enabled) return false;
-  const lib = loaded ? addon : load();
-  if (!lib?.adamStep) return false;
-  lib.adamStep(param, grad, m, v, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps, c.weightDecay, c.decoupled, c.decay, c.stepSize, c.bc2Sqrt);
+  const step = optionalKernel("adamStep");
+  if (!step) return false;
+  step(param, grad, m, v, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps, c.weightDecay, c.decoupled, c.decay, c.stepSize, c.bc2Sqrt);
   return true;
 }
 
@@ -166,19 +173,17 @@ export function nativeAdamF32(param: Float32Array, grad: Float32Array, m: Float3
  * (nothing done) when the addon is absent or disabled. out is x or does not overlap it.
  */
 export function nativeReluF32(x: Float32Array, out: Float32Array): boolean {
-  if (!enabled) return false;
-  const lib = loaded ? addon : load();
-  if (!lib?.relu) return false;
-  lib.relu(x, out);
+  const relu = optionalKernel("relu");
+  if (!relu) return false;
+  relu(x, out);
   return true;
 }
 
 /** gx = x > 0 ? gy : 0 (ReLU's derivative), as the wasm kernel; false when the addon is absent or disabled. */
 export function nativeReluBackwardF32(gy: Float32Array, x: Float32Array, gx: Float32Array): boolean {
-  if (!enabled) return false;
-  const lib = loaded ? addon : load();
-  if (!lib?.reluBackward) return false;
-  lib.reluBackward(gy, x, gx);
+  const reluBackward = optionalKernel("reluBackward");
+  if (!reluBackward) return false;
+  reluBackward(gy, x, gx);
   return true;
 }
 
@@ -187,10 +192,9 @@ export function nativeReluBackwardF32(gy: Float32Array, x: Float32Array, gx: Flo
  * row; false when the addon is absent or disabled. The addon throws on an index out of range.
  */
 export function nativeGatherRowsF32(src: Float32Array, rowLength: number, indices: Int32Array, out: Float32Array): boolean {
-  if (!enabled) return false;
-  const lib = loaded ? addon : load();
-  if (!lib?.gatherRows) return false;
-  lib.gatherRows(src, rowLength, indices, out);
+  const gatherRows = optionalKernel("gatherRows");
+  if (!gatherRows) return false;
+  gatherRows(src, rowLength, indices, out);
   return true;
 }
 
