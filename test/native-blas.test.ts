@@ -2,7 +2,7 @@
 // accumulate and offset case matches the float64 reference within the bound the wasm tests use, and misuse throws
 // named errors; whether or not it is built, gemm() stays correct and the best-effort build never fails.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -19,8 +19,21 @@ const built = existsSync(ADDON) && process.env.KERNEL_LIB_BLAS !== "off";
 // [m, k, n]: single elements, odd edges, k = 0, empty outputs, and products large enough for two OpenBLAS threads.
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 2], [4, 8, 16], [5, 7, 9], [13, 300, 19], [12, 784, 33], [97, 513, 70], [130, 12, 700], [6, 0, 5], [0, 3, 4], [4, 3, 0],
+  // the small-side kernels (native/small_gemm.h): every row-block height 1-6 and its remainders up to 16 rows, column
+  // tails of 1-15 lanes and of a 64-column block, k tails of a 16-lane slice, and the largest sides either kernel takes
+  [2, 1, 3], [6, 16, 64], [7, 17, 65], [11, 33, 127], [16, 15, 4], [16, 129, 200], [17, 16, 31], [300, 3, 70], [40, 16, 17],
 ];
 type Gemm = NativeSgemm;
+// [transA, transB, m, n, k]: the lecture MLP's batch-12 forward, input-gradient and weight-gradient products
+const SMALL_FORMS: Array<[boolean, boolean, number, number, number]> = [[false, true, 12, 512, 784], [false, false, 12, 512, 256], [true, false, 512, 784, 12]];
+
+function readCpuFlags(): string {
+  try {
+    return readFileSync("/proc/cpuinfo", "utf8");
+  } catch {
+    return "";
+  }
+}
 
 /** Every shape × transpose form × accumulate at non-zero offsets, against the float64 reference. */
 function checkAll(run: Gemm): void {
@@ -71,6 +84,47 @@ describe("native BLAS (optional)", () => {
       expect(nativeBlasInfo()).toMatchObject({ available: true, threads });
       checkAll(sgemm as Gemm);
     }
+  });
+
+  it("the small-side kernels run where the CPU has AVX-512, and KERNEL_LIB_SMALL_GEMM=off leaves every product to the BLAS", () => {
+    if (!built) return;
+    const setting = nativeBlasInfo();
+    const avx512 = process.arch === "x64" && /avx512f/.test(readCpuFlags());
+    expect(setting).toMatchObject({ smallGemm: avx512 ? "avx512" : expect.stringMatching(/^(off|not built)/) });
+    // the same products in a child with the kernels off: both sides match the float64 reference, and differ from
+    // each other only by rounding (the kernels are in use here, so the results are not bit-identical)
+    const script = `const addon = require(${JSON.stringify(ADDON)});
+      const fill = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
+      const out = [];
+      for (const [tA, tB, m, n, k] of ${JSON.stringify(SMALL_FORMS)}) {
+        const c = new Float32Array(m * n);
+        addon.sgemm(tA, tB, m, n, k, fill(m * k, 1), 0, fill(k * n, 2), 0, c, 0, false);
+        out.push(Array.from(c));
+      }
+      console.log(JSON.stringify({ smallGemm: addon.info().smallGemm, out }));`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, KERNEL_LIB_SMALL_GEMM: "off" } });
+    expect(child.status, child.stderr).toBe(0);
+    const off = JSON.parse(child.stdout) as { smallGemm: string; out: number[][] };
+    expect(off.smallGemm).toMatch(/^(off \(KERNEL_LIB_SMALL_GEMM=off\)|off \(this CPU has no AVX-512\)|not built)/);
+    const sgemm = nativeSgemm() as Gemm;
+    const fill = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
+    SMALL_FORMS.forEach(([tA, tB, m, n, k], f) => {
+      const a = fill(m * k, 1), b = fill(k * n, 2), c = new Float32Array(m * n);
+      sgemm(tA, tB, m, n, k, a, 0, b, 0, c, 0, false);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let want = 0, mag = 0;
+          for (let p = 0; p < k; p++) {
+            const term = a[tA ? p * m + i : i * k + p] * b[tB ? j * k + p : p * n + j];
+            want += term;
+            mag += Math.abs(term);
+          }
+          const allowed = (k + 2) * 2 ** -24 * mag + 1e-30;
+          expect(Math.abs(c[i * n + j] - want), `form ${f} [${i},${j}] with the kernels`).toBeLessThanOrEqual(allowed);
+          expect(Math.abs(off.out[f][i * n + j] - want), `form ${f} [${i},${j}] without them`).toBeLessThanOrEqual(allowed);
+        }
+      }
+    });
   });
 
   it("misuse throws errors naming the function and sizes", () => {

@@ -53,6 +53,7 @@ static void blas_set_threads(int n) { accelerate_threads = n; }
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include "small_gemm.h"
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native sgemm: N-API call failed: " #call); return NULL; } } while (0)
 
@@ -142,6 +143,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     if (!acc) memset(cp, 0, (size_t)(m * n) * sizeof(float));
     return NULL;
   }
+  if (small_gemm(ta, tb, m, n, k, a + ao, b + bo, cp, acc)) return NULL;
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
     (blasint)m, (blasint)n, (blasint)k, 1.0f, a + ao, (blasint)(ta ? m : k), b + bo, (blasint)(tb ? k : n),
     acc ? 1.0f : 0.0f, cp, (blasint)n);
@@ -380,6 +382,9 @@ static napi_value info(napi_env env, napi_callback_info cbinfo) {
   napi_value mall;
   CHECK(napi_create_string_utf8(env, malloc_setting, NAPI_AUTO_LENGTH, &mall));
   CHECK(napi_set_named_property(env, obj, "malloc", mall));
+  napi_value small;
+  CHECK(napi_create_string_utf8(env, small_gemm_setting, NAPI_AUTO_LENGTH, &small));
+  CHECK(napi_set_named_property(env, obj, "smallGemm", small));
   return obj;
 }
 
@@ -405,6 +410,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "gatherRows", NULL, gather_rows, NULL, NULL, NULL, napi_default, NULL },
   };
   tune_malloc();
+  small_gemm_init();
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
 }

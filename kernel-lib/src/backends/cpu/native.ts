@@ -22,6 +22,11 @@ export interface NativeBlasInfo {
   cores: number;
   /** what the addon set malloc to when it loaded (glibc's thresholds, see blas.c tune_malloc); absent from older builds */
   malloc?: string;
+  /**
+   * the register-blocked kernels for products with a side of at most 16 (native/small_gemm.h): "avx512", or why they
+   * are off ("off (this CPU has no AVX-512)", "off (KERNEL_LIB_SMALL_GEMM=off)"); absent from older builds
+   */
+  smallGemm?: string;
 }
 
 /** Adam/AdamW coefficients, float64 as the optimizer computes them (the kernel rounds them to float32). */
@@ -57,7 +62,8 @@ const DEFAULT_THREADS = 2;
 /**
  * Products below this many multiply-adds, or with m or n below 64, run on one OpenBLAS thread: measured
  * (bench/native_gemm.mjs) 12x512x784 takes 132 µs on one thread and 195 µs on two, while 512x784x12 takes
- * 94 µs on one and 54 µs on two; 128x256x12 (0.4 M) ties.
+ * 94 µs on one and 54 µs on two; 128x256x12 (0.4 M) ties. (On a CPU with AVX-512 the addon runs products with a
+ * side of at most 16 on its own one-thread kernels instead, whatever is set here: native/small_gemm.h.)
  */
 const NATIVE_THREAD_MIN_MACS = 1 << 20;
 const NATIVE_THREAD_MIN_SIDE = 64;
