@@ -22,11 +22,10 @@ const SHAPES: Array<[number, number, number]> = [
   // the small-side kernels (native/small_gemm.h): every row-block height 1-6 and its remainders up to 16 rows, column
   // tails of 1-15 lanes and of a 64-column block, k tails of a 16-lane slice, and the largest sides either kernel takes
   [2, 1, 3], [6, 16, 64], [7, 17, 65], [11, 33, 127], [16, 15, 4], [16, 129, 200], [17, 16, 31], [300, 3, 70], [40, 16, 17],
+  // the lecture MLP's first layer at batch 12: forward (m=12 k=784 n=512) and weight gradient (m=512 k=12 n=784)
+  [12, 784, 512], [512, 12, 784],
 ];
 type Gemm = NativeSgemm;
-// [transA, transB, m, n, k]: the lecture MLP's batch-12 forward, input-gradient and weight-gradient products
-const SMALL_FORMS: Array<[boolean, boolean, number, number, number]> = [[false, true, 12, 512, 784], [false, false, 12, 512, 256], [true, false, 512, 784, 12]];
-
 function readCpuFlags(): string {
   try {
     return readFileSync("/proc/cpuinfo", "utf8");
@@ -38,6 +37,39 @@ function readCpuFlags(): string {
 /** Every shape × transpose form × accumulate at non-zero offsets, against the float64 reference. */
 function checkAll(run: Gemm): void {
   checkGemmAll(run, SHAPES, (ok, label) => expect(ok, label).toBe(true));
+}
+
+/**
+ * The addon in a child with KERNEL_LIB_SMALL_GEMM=setting: every shape x transpose form x accumulate at non-zero
+ * offsets against a float64 reference with checkGemmAll's bound (plain JavaScript: the child cannot load the
+ * TypeScript helpers), and the elements around C untouched.
+ */
+function childCheck(setting: string): { smallGemm: string; failures: string[]; checked: number } {
+  const script = `const addon = require(${JSON.stringify(ADDON)});
+    const fill = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
+    const failures = [];
+    let checked = 0;
+    for (const [m, k, n] of ${JSON.stringify(SHAPES)})
+      for (const tA of [false, true]) for (const tB of [false, true]) for (const acc of [false, true]) {
+        const a = fill(m * k + 3, m + k), b = fill(k * n + 5, n), c = fill(m * n + 9, 3), c0 = c.slice();
+        addon.sgemm(tA, tB, m, n, k, a, 3, b, 5, c, 7, acc);
+        const label = "m=" + m + " k=" + k + " n=" + n + " transA=" + tA + " transB=" + tB + " accumulate=" + acc;
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let want = acc ? c0[7 + i * n + j] : 0, mag = Math.abs(want);
+          for (let p = 0; p < k; p++) {
+            const term = a[3 + (tA ? p * m + i : i * k + p)] * b[5 + (tB ? j * k + p : p * n + j)];
+            want += term;
+            mag += Math.abs(term);
+          }
+          if (!(Math.abs(c[7 + i * n + j] - want) <= (k + 2) * 2 ** -24 * mag + 1e-30)) failures.push(label + " [" + i + "," + j + "]");
+        }
+        for (let i = 0; i < c.length; i++) if ((i < 7 || i >= 7 + m * n) && !Object.is(c[i], c0[i])) failures.push(label + ": element " + i + " outside C changed");
+        checked++;
+      }
+    console.log(JSON.stringify({ smallGemm: addon.info().smallGemm, failures: failures.slice(0, 5), checked }));`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, KERNEL_LIB_SMALL_GEMM: setting } });
+  if (r.status !== 0) throw new Error(`child with KERNEL_LIB_SMALL_GEMM=${setting} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { smallGemm: string; failures: string[]; checked: number };
 }
 
 /** Runs node on a script with native.ts transpiled into a temp dir, where no addon lies next to it. */
@@ -86,45 +118,17 @@ describe("native BLAS (optional)", () => {
     }
   });
 
-  it("the small-side kernels run where the CPU has AVX-512, and KERNEL_LIB_SMALL_GEMM=off leaves every product to the BLAS", () => {
+  it("the small-side kernels run where the CPU has them; their AVX2 copy and KERNEL_LIB_SMALL_GEMM=off are as accurate", () => {
     if (!built) return;
-    const setting = nativeBlasInfo();
-    const avx512 = process.arch === "x64" && /avx512f/.test(readCpuFlags());
-    expect(setting).toMatchObject({ smallGemm: avx512 ? "avx512" : expect.stringMatching(/^(off|not built)/) });
-    // the same products in a child with the kernels off: both sides match the float64 reference, and differ from
-    // each other only by rounding (the kernels are in use here, so the results are not bit-identical)
-    const script = `const addon = require(${JSON.stringify(ADDON)});
-      const fill = (n, s) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
-      const out = [];
-      for (const [tA, tB, m, n, k] of ${JSON.stringify(SMALL_FORMS)}) {
-        const c = new Float32Array(m * n);
-        addon.sgemm(tA, tB, m, n, k, fill(m * k, 1), 0, fill(k * n, 2), 0, c, 0, false);
-        out.push(Array.from(c));
-      }
-      console.log(JSON.stringify({ smallGemm: addon.info().smallGemm, out }));`;
-    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", maxBuffer: 1 << 28, env: { ...process.env, KERNEL_LIB_SMALL_GEMM: "off" } });
-    expect(child.status, child.stderr).toBe(0);
-    const off = JSON.parse(child.stdout) as { smallGemm: string; out: number[][] };
-    expect(off.smallGemm).toMatch(/^(off \(KERNEL_LIB_SMALL_GEMM=off\)|off \(this CPU has no AVX-512\)|not built)/);
-    const sgemm = nativeSgemm() as Gemm;
-    const fill = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + s));
-    SMALL_FORMS.forEach(([tA, tB, m, n, k], f) => {
-      const a = fill(m * k, 1), b = fill(k * n, 2), c = new Float32Array(m * n);
-      sgemm(tA, tB, m, n, k, a, 0, b, 0, c, 0, false);
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          let want = 0, mag = 0;
-          for (let p = 0; p < k; p++) {
-            const term = a[tA ? p * m + i : i * k + p] * b[tB ? j * k + p : p * n + j];
-            want += term;
-            mag += Math.abs(term);
-          }
-          const allowed = (k + 2) * 2 ** -24 * mag + 1e-30;
-          expect(Math.abs(c[i * n + j] - want), `form ${f} [${i},${j}] with the kernels`).toBeLessThanOrEqual(allowed);
-          expect(Math.abs(off.out[f][i * n + j] - want), `form ${f} [${i},${j}] without them`).toBeLessThanOrEqual(allowed);
-        }
-      }
-    });
+    const flags = readCpuFlags();
+    const expected = !/^x64$/.test(process.arch) ? /^not built/ : /\bavx512f\b/.test(flags) ? /^avx512$/ : /\bavx2\b/.test(flags) ? /^avx2$/ : /^off/;
+    expect(nativeBlasInfo()).toMatchObject({ smallGemm: expect.stringMatching(expected) });
+    for (const setting of ["avx2", "off"]) {
+      const child = childCheck(setting);
+      expect(child.smallGemm).toMatch(setting === "off" ? /^(off \(KERNEL_LIB_SMALL_GEMM=off\)|not built)/ : /^(avx2|off \(this CPU|not built)/);
+      expect(child.failures, `KERNEL_LIB_SMALL_GEMM=${setting}`).toEqual([]);
+      expect(child.checked).toBe(SHAPES.length * 8);
+    }
   });
 
   it("misuse throws errors naming the function and sizes", () => {

@@ -1,21 +1,22 @@
 /*
- * Register-blocked AVX-512 kernels for the products with one small side, included by blas.c. They replace OpenBLAS
- * where it is slow: a batch of 12 against a layer's weights (12x512x784 took 153 us in OpenBLAS's Haswell kernels,
- * which pack all of the 1.6 MB weight matrix on every call to reuse it across 12 rows only) and the weight gradient
- * with the batch as the inner side (512x784x12: 120 us on one thread, 72 on two). Neither form reuses enough of
- * its operands to pay for packing, so these read them in place:
+ * Register-blocked kernels for the products with one small side, included by blas.c. They replace OpenBLAS where it
+ * is slow: a batch of 12 against a layer's weights (12x512x784 took 142-153 us in OpenBLAS's Haswell kernels, which
+ * pack all of the 1.6 MB weight matrix on every call to reuse it across 12 rows only) and the weight gradient with
+ * the batch as the inner side (512x784x12: 103-120 us on one thread, 72 on two). Neither form reuses enough of its
+ * operands to pay for packing, so these read them in place (bodies in small_gemm_kernels.h):
  *
  *   dot form   (transA = 0, transB = 1, m <= SMALL_SIDE):  C[i,j] (+)= sum_p A[i,p] B[j,p]
- *              6 rows of A x 4 rows of B in 24 accumulators over k, one horizontal sum per output at the end.
+ *              a block of rows of A x rows of B in accumulators over k, one horizontal sum per output at the end.
  *   row form   (transB = 0, m or k <= SMALL_SIDE):          C[i,:] (+)= sum_p A(i,p) B[p,:]
- *              6 rows of C x 64 columns in 24 accumulators, one broadcast of A(i,p) per row and p.
+ *              a block of rows x columns of C in accumulators, one broadcast of A(i,p) per row and p.
  *
  * Each runs on one thread: products this thin finish before a second OpenBLAS thread pays for its hand-off (the
  * measurements are in bench/README.md, "Small-side kernels"); anything above SMALL_MAX_MACS goes to OpenBLAS's
  * threads. The sums are in another order than OpenBLAS's, so results differ from it by float32 rounding, as
- * OpenBLAS's own kernel sets differ from each other. Compiled for AVX-512 with function attributes and used only
- * when the CPU has it (checked once when the addon loads); elsewhere OpenBLAS runs every product, as before.
- * KERNEL_LIB_SMALL_GEMM=off turns them off (for comparisons).
+ * OpenBLAS's own kernel sets differ from each other. Each is compiled for AVX-512 and for AVX2+FMA with function
+ * attributes; the addon picks the widest the CPU has when it loads, and leaves everything to OpenBLAS on other CPUs
+ * (and on ARM, where Accelerate or OpenBLAS runs every product as before). KERNEL_LIB_SMALL_GEMM=off turns them
+ * off and =avx2 picks the AVX2 copy on an AVX-512 CPU (both for comparisons).
  */
 #ifndef KERNEL_LIB_SMALL_GEMM_H
 #define KERNEL_LIB_SMALL_GEMM_H
@@ -29,99 +30,92 @@ enum { SMALL_SIDE = 16 };
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define SMALL_GEMM_BUILT 1
-#define AVX512_FN static __attribute__((target("avx512f")))
-#define AVX512_BLOCK static inline __attribute__((always_inline, target("avx512f")))
 
-AVX512_BLOCK __mmask16 lanes(int64_t count) { return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1u); }
-
-/* R rows of A against S rows of B (R <= 6, S <= 4, both constants once inlined): R x S dot products over k.
- * The unroll pragmas keep the accumulators in registers: without them GCC unrolled these loops too late and
- * stored every accumulator to the stack after each FMA (148 us for 12x512x784, OpenBLAS's time). */
-AVX512_BLOCK void dot_block(const int R, const int S, const float* a, const float* b, float* c, int64_t k, int64_t n, int acc) {
-  __m512 s[6][4];
-  _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)
-    _Pragma("GCC unroll 4") for (int t = 0; t < S; t++) s[r][t] = _mm512_setzero_ps();
-  for (int64_t p = 0; p < k; p += 16) {
-    const __mmask16 live = lanes(k - p);
-    __m512 bv[4];
-    _Pragma("GCC unroll 4") for (int t = 0; t < S; t++) bv[t] = _mm512_maskz_loadu_ps(live, b + t * k + p);
-    _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {
-      const __m512 av = _mm512_maskz_loadu_ps(live, a + r * k + p);
-      _Pragma("GCC unroll 4") for (int t = 0; t < S; t++) s[r][t] = _mm512_fmadd_ps(av, bv[t], s[r][t]);
-    }
-  }
-  _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)
-    _Pragma("GCC unroll 4") for (int t = 0; t < S; t++) {
-      const float v = _mm512_reduce_add_ps(s[r][t]);
-      c[r * n + t] = acc ? c[r * n + t] + v : v;
-    }
+/* AVX-512: 32 registers of 16 floats. Dot form 6x4 (24 accumulators, 10 loads per 24 FMAs), row form 6 rows x 4
+ * vectors (64 columns). Masks are mask registers. */
+static inline __attribute__((always_inline, target("avx512f"))) __mmask16 lanes16(int64_t count) {
+  return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1u);
 }
+#define SG_NAME(x) x##_avx512
+#define SG_FN static __attribute__((target("avx512f")))
+#define SG_BLOCK static inline __attribute__((always_inline, target("avx512f")))
+#define SG_V __m512
+#define SG_L 16
+#define SG_MASK_T __mmask16
+#define SG_MASK(count) lanes16(count)
+#define SG_LOAD(p) _mm512_loadu_ps(p)
+#define SG_MLOAD(mask, p) _mm512_maskz_loadu_ps(mask, p)
+#define SG_MSTORE(p, mask, v) _mm512_mask_storeu_ps(p, mask, v)
+#define SG_STORE(p, v) _mm512_storeu_ps(p, v)
+#define SG_ZERO() _mm512_setzero_ps()
+#define SG_SET1(x) _mm512_set1_ps(x)
+#define SG_FMA(a, b, acc) _mm512_fmadd_ps(a, b, acc)
+#define SG_ADD(a, b) _mm512_add_ps(a, b)
+#define SG_SUM(v) _mm512_reduce_add_ps(v)
+#define SG_DR 6
+#define SG_DS 4
+#define SG_RR 6
+#define SG_RW 4
+#include "small_gemm_kernels.h"
+#undef SG_NAME
+#undef SG_FN
+#undef SG_BLOCK
+#undef SG_V
+#undef SG_L
+#undef SG_MASK_T
+#undef SG_MASK
+#undef SG_LOAD
+#undef SG_MLOAD
+#undef SG_MSTORE
+#undef SG_STORE
+#undef SG_ZERO
+#undef SG_SET1
+#undef SG_FMA
+#undef SG_ADD
+#undef SG_SUM
+#undef SG_DR
+#undef SG_DS
+#undef SG_RR
+#undef SG_RW
 
-#define DOT_CASE(R_, S_) case (R_) * 8 + (S_): dot_block(R_, S_, ap, bp, cp, k, n, acc); break;
-#define DOT_ROW(R_) DOT_CASE(R_, 1) DOT_CASE(R_, 2) DOT_CASE(R_, 3) DOT_CASE(R_, 4)
-
-/* C[m,n] (+)= A[m,k] B[n,k]^T. The 4 rows of B a column block reads stay in L1 while every row block of A passes. */
-AVX512_FN void small_dot(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c, int acc) {
-  for (int64_t j = 0; j < n; j += 4) {
-    const int S = (int)(n - j < 4 ? n - j : 4);
-    for (int64_t i = 0; i < m; i += 6) {
-      const int R = (int)(m - i < 6 ? m - i : 6);
-      const float* ap = a + i * k;
-      const float* bp = b + j * k;
-      float* cp = c + i * n + j;
-      switch (R * 8 + S) { DOT_ROW(1) DOT_ROW(2) DOT_ROW(3) DOT_ROW(4) DOT_ROW(5) DOT_ROW(6) }
-    }
-  }
+/* AVX2 with FMA: 16 registers of 8 floats. Dot form 3x3 (9 accumulators, 6 loads per 9 FMAs), row form 6 rows x 2
+ * vectors (16 columns, 12 accumulators, one broadcast register). Masks are integer vectors for maskload/maskstore,
+ * used only on the k and column tails. */
+#define AVX2_ATTR target("avx2,fma")
+static inline __attribute__((always_inline, AVX2_ATTR)) __m256i lanes8(int64_t count) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count > 8 ? 8 : count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
-
-/* R rows of C by W vectors of 16 columns (R <= 6, W <= 4, constants once inlined), the last vector holding `last`
- * lanes: C[i, cols] (+)= sum_p A(i,p) B[p, cols], where A(i,p) = a[i*si + p*sp]. */
-AVX512_BLOCK void row_block(const int R, const int W, const float* a, int64_t si, int64_t sp, const float* b, float* c,
-                            int64_t k, int64_t n, __mmask16 last, int acc) {
-  __m512 s[6][4];
-  __mmask16 mask[4];
-  _Pragma("GCC unroll 4") for (int w = 0; w < W; w++) mask[w] = w == W - 1 ? last : (__mmask16)0xFFFF;
-  _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)
-    _Pragma("GCC unroll 4") for (int w = 0; w < W; w++) s[r][w] = _mm512_setzero_ps();
-  for (int64_t p = 0; p < k; p++) {
-    __m512 bv[4];
-    _Pragma("GCC unroll 4") for (int w = 0; w < W; w++) bv[w] = _mm512_maskz_loadu_ps(mask[w], b + p * n + 16 * w);
-    _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {
-      const __m512 coef = _mm512_set1_ps(a[r * si + p * sp]);
-      _Pragma("GCC unroll 4") for (int w = 0; w < W; w++) s[r][w] = _mm512_fmadd_ps(coef, bv[w], s[r][w]);
-    }
-  }
-  _Pragma("GCC unroll 6") for (int r = 0; r < R; r++)
-    _Pragma("GCC unroll 4") for (int w = 0; w < W; w++) {
-      float* out = c + r * n + 16 * w;
-      __m512 v = s[r][w];
-      if (acc) v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask[w], out), v);
-      _mm512_mask_storeu_ps(out, mask[w], v);
-    }
+static inline __attribute__((always_inline, AVX2_ATTR)) float sum8(__m256 v) {
+  __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+  x = _mm_add_ss(x, _mm_movehdup_ps(x));
+  return _mm_cvtss_f32(x);
 }
-
-#define ROW_CASE(R_, W_) case (R_) * 8 + (W_): row_block(R_, W_, ap, si, sp, bp, cp, k, n, last, acc); break;
-#define ROW_ROW(R_) ROW_CASE(R_, 1) ROW_CASE(R_, 2) ROW_CASE(R_, 3) ROW_CASE(R_, 4)
-
-/* C[m,n] (+)= op(A) B[k,n] with A(i,p) = a[i*si + p*sp]. Column blocks outside, so the k x 64 slab of B a block
- * reads stays in cache while every row block of C passes over it. */
-AVX512_FN void small_rows(int64_t m, int64_t n, int64_t k, const float* a, int64_t si, int64_t sp, const float* b, float* c, int acc) {
-  for (int64_t j = 0; j < n; j += 64) {
-    const int64_t cols = n - j < 64 ? n - j : 64;
-    const int W = (int)((cols + 15) / 16);
-    const __mmask16 last = lanes(cols - 16 * (W - 1));
-    for (int64_t i = 0; i < m; i += 6) {
-      const int R = (int)(m - i < 6 ? m - i : 6);
-      const float* ap = a + i * si;
-      const float* bp = b + j;
-      float* cp = c + i * n + j;
-      switch (R * 8 + W) { ROW_ROW(1) ROW_ROW(2) ROW_ROW(3) ROW_ROW(4) ROW_ROW(5) ROW_ROW(6) }
-    }
-  }
-}
+#define SG_NAME(x) x##_avx2
+#define SG_FN static __attribute__((AVX2_ATTR))
+#define SG_BLOCK static inline __attribute__((always_inline, AVX2_ATTR))
+#define SG_V __m256
+#define SG_L 8
+#define SG_MASK_T __m256i
+#define SG_MASK(count) lanes8(count)
+#define SG_LOAD(p) _mm256_loadu_ps(p)
+#define SG_MLOAD(mask, p) _mm256_maskload_ps(p, mask)
+#define SG_MSTORE(p, mask, v) _mm256_maskstore_ps(p, mask, v)
+#define SG_STORE(p, v) _mm256_storeu_ps(p, v)
+#define SG_ZERO() _mm256_setzero_ps()
+#define SG_SET1(x) _mm256_set1_ps(x)
+#define SG_FMA(a, b, acc) _mm256_fmadd_ps(a, b, acc)
+#define SG_ADD(a, b) _mm256_add_ps(a, b)
+#define SG_SUM(v) sum8(v)
+#define SG_DR 3
+#define SG_DS 3
+#define SG_RR 6
+#define SG_RW 2
+#include "small_gemm_kernels.h"
 #endif
 
-/* What the small-side kernels are: "avx512", or why they are not used. Set once by small_gemm_init. */
+/* What the small-side kernels are: "avx512", "avx2", or why they are not used. Set once by small_gemm_init;
+ * small_gemm_on is 512, 2 or 0 (off). */
 static const char* small_gemm_setting = "not built for this CPU architecture";
 static int small_gemm_on = 0;
 
@@ -133,12 +127,17 @@ static void small_gemm_init(void) {
     return;
   }
   __builtin_cpu_init();
-  if (!__builtin_cpu_supports("avx512f")) {
-    small_gemm_setting = "off (this CPU has no AVX-512)";
-    return;
+  const int avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const char* only = choice && strcmp(choice, "avx2") == 0 ? "avx2" : NULL; /* the AVX2 copy on an AVX-512 CPU, to measure it */
+  if (avx512 && !only) {
+    small_gemm_on = 512;
+    small_gemm_setting = "avx512";
+  } else if (avx2) {
+    small_gemm_on = 2;
+    small_gemm_setting = "avx2";
+  } else {
+    small_gemm_setting = "off (this CPU has neither AVX-512 nor AVX2 with FMA)";
   }
-  small_gemm_on = 1;
-  small_gemm_setting = "avx512";
 #endif
 }
 
@@ -148,11 +147,14 @@ static int small_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const flo
 #ifdef SMALL_GEMM_BUILT
   if (!small_gemm_on || m * n * k > SMALL_MAX_MACS) return 0;
   if (!ta && tb && m <= SMALL_SIDE) {
-    small_dot(m, n, k, a, b, c, acc);
+    if (small_gemm_on == 512) small_dot_avx512(m, n, k, a, b, c, acc);
+    else small_dot_avx2(m, n, k, a, b, c, acc);
     return 1;
   }
   if (!tb && (m <= SMALL_SIDE || k <= SMALL_SIDE)) {
-    small_rows(m, n, k, a, ta ? 1 : k, ta ? m : 1, b, c, acc);
+    const int64_t si = ta ? 1 : k, sp = ta ? m : 1;
+    if (small_gemm_on == 512) small_rows_avx512(m, n, k, a, si, sp, b, c, acc);
+    else small_rows_avx2(m, n, k, a, si, sp, b, c, acc);
     return 1;
   }
 #else

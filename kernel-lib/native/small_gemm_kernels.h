@@ -1,0 +1,171 @@
+/*
+ * The small-side kernels' bodies (see small_gemm.h), included once per instruction set with these defined:
+ *   SG_NAME(x)       the function name for this set, e.g. x##_avx512
+ *   SG_FN, SG_BLOCK  attributes of the entry points and of the always-inlined blocks (the target set)
+ *   SG_V, SG_L       the vector type and its float lanes;  SG_MASK_T, SG_MASK(count): a mask of the first `count` lanes
+ *   SG_LOAD(p), SG_MLOAD(mask, p) (zero outside the mask), SG_MSTORE(p, mask, v), SG_STORE(p, v)
+ *   SG_ZERO(), SG_SET1(x), SG_FMA(a, b, acc) = a*b + acc, SG_ADD(a, b), SG_SUM(v) (a float)
+ *   SG_DR x SG_DS    the dot form's block: rows of A x rows of B (accumulators: their product)
+ *   SG_RR x SG_RW    the row form's block: rows of C x vectors of columns
+ * The block sizes are compile-time constants once a block is inlined into its switch case, so the accumulator
+ * arrays live in registers; the unroll pragmas make sure of that (without them GCC unrolled too late and stored
+ * every accumulator to the stack after each FMA: 148 us for 12x512x784, OpenBLAS's time, against 50).
+ */
+
+/* R rows of A against S rows of B (R <= SG_DR, S <= SG_DS): C[r, t] (+)= dot(A row r, B row t) over k. */
+SG_BLOCK void SG_NAME(dot_block)(const int R, const int S, const float* a, const float* b, float* c, int64_t k, int64_t n, int acc) {
+  SG_V s[SG_DR][SG_DS];
+  _Pragma("GCC unroll 8") for (int r = 0; r < R; r++)
+    _Pragma("GCC unroll 8") for (int t = 0; t < S; t++) s[r][t] = SG_ZERO();
+#define SG_DOT_SLICE(LOAD_B, LOAD_A) do { \
+    SG_V bv[SG_DS]; \
+    _Pragma("GCC unroll 8") for (int t = 0; t < S; t++) bv[t] = LOAD_B; \
+    _Pragma("GCC unroll 8") for (int r = 0; r < R; r++) { \
+      const SG_V av = LOAD_A; \
+      _Pragma("GCC unroll 8") for (int t = 0; t < S; t++) s[r][t] = SG_FMA(av, bv[t], s[r][t]); \
+    } \
+  } while (0)
+  int64_t p = 0;
+  for (; p + SG_L <= k; p += SG_L) SG_DOT_SLICE(SG_LOAD(b + t * k + p), SG_LOAD(a + r * k + p));
+  if (p < k) {
+    const SG_MASK_T live = SG_MASK(k - p);
+    SG_DOT_SLICE(SG_MLOAD(live, b + t * k + p), SG_MLOAD(live, a + r * k + p));
+  }
+#undef SG_DOT_SLICE
+  _Pragma("GCC unroll 8") for (int r = 0; r < R; r++)
+    _Pragma("GCC unroll 8") for (int t = 0; t < S; t++) {
+      const float v = SG_SUM(s[r][t]);
+      c[r * n + t] = acc ? c[r * n + t] + v : v;
+    }
+}
+
+/* dot_block for R rows (a constant once inlined) and the S rows of B left in this column block. */
+SG_BLOCK void SG_NAME(dot_cols)(const int R, int S, const float* a, const float* b, float* c, int64_t k, int64_t n, int acc) {
+  switch (S) {
+#if SG_DS >= 2
+    case 1: SG_NAME(dot_block)(R, 1, a, b, c, k, n, acc); break;
+#endif
+#if SG_DS >= 3
+    case 2: SG_NAME(dot_block)(R, 2, a, b, c, k, n, acc); break;
+#endif
+#if SG_DS >= 4
+    case 3: SG_NAME(dot_block)(R, 3, a, b, c, k, n, acc); break;
+#endif
+    default: SG_NAME(dot_block)(R, SG_DS, a, b, c, k, n, acc); break;
+  }
+}
+
+/* C[m,n] (+)= A[m,k] B[n,k]^T. Column blocks outside: the SG_DS rows of B a block reads stay in L1 while every
+ * row block of A passes over them. */
+SG_FN void SG_NAME(small_dot)(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c, int acc) {
+  for (int64_t j = 0; j < n; j += SG_DS) {
+    const int S = (int)(n - j < SG_DS ? n - j : SG_DS);
+    for (int64_t i = 0; i < m; i += SG_DR) {
+      const float* ap = a + i * k;
+      const float* bp = b + j * k;
+      float* cp = c + i * n + j;
+      switch (m - i < SG_DR ? m - i : SG_DR) {
+#if SG_DR >= 2
+        case 1: SG_NAME(dot_cols)(1, S, ap, bp, cp, k, n, acc); break;
+#endif
+#if SG_DR >= 3
+        case 2: SG_NAME(dot_cols)(2, S, ap, bp, cp, k, n, acc); break;
+#endif
+#if SG_DR >= 4
+        case 3: SG_NAME(dot_cols)(3, S, ap, bp, cp, k, n, acc); break;
+#endif
+#if SG_DR >= 5
+        case 4: SG_NAME(dot_cols)(4, S, ap, bp, cp, k, n, acc); break;
+#endif
+#if SG_DR >= 6
+        case 5: SG_NAME(dot_cols)(5, S, ap, bp, cp, k, n, acc); break;
+#endif
+        default: SG_NAME(dot_cols)(SG_DR, S, ap, bp, cp, k, n, acc); break;
+      }
+    }
+  }
+}
+
+/* R rows of C by W vectors of columns (R <= SG_RR, W <= SG_RW); when TAIL, the last vector holds only the lanes in
+ * `last`: C[i, cols] (+)= sum_p A(i,p) B[p, cols], where A(i,p) = a[i*si + p*sp]. */
+SG_BLOCK void SG_NAME(row_block)(const int R, const int W, const int TAIL, const float* a, int64_t si, int64_t sp, const float* b,
+                                 float* c, int64_t k, int64_t n, SG_MASK_T last, int acc) {
+  SG_V s[SG_RR][SG_RW];
+  _Pragma("GCC unroll 8") for (int r = 0; r < R; r++)
+    _Pragma("GCC unroll 8") for (int w = 0; w < W; w++) s[r][w] = SG_ZERO();
+  for (int64_t p = 0; p < k; p++) {
+    SG_V bv[SG_RW];
+    _Pragma("GCC unroll 8") for (int w = 0; w < W; w++)
+      bv[w] = TAIL && w == W - 1 ? SG_MLOAD(last, b + p * n + SG_L * w) : SG_LOAD(b + p * n + SG_L * w);
+    _Pragma("GCC unroll 8") for (int r = 0; r < R; r++) {
+      const SG_V coef = SG_SET1(a[r * si + p * sp]);
+      _Pragma("GCC unroll 8") for (int w = 0; w < W; w++) s[r][w] = SG_FMA(coef, bv[w], s[r][w]);
+    }
+  }
+  _Pragma("GCC unroll 8") for (int r = 0; r < R; r++)
+    _Pragma("GCC unroll 8") for (int w = 0; w < W; w++) {
+      float* out = c + r * n + SG_L * w;
+      if (TAIL && w == W - 1) {
+        SG_V v = s[r][w];
+        if (acc) v = SG_ADD(SG_MLOAD(last, out), v);
+        SG_MSTORE(out, last, v);
+      } else {
+        SG_STORE(out, acc ? SG_ADD(SG_LOAD(out), s[r][w]) : s[r][w]);
+      }
+    }
+}
+
+/* row_block for R rows (a constant once inlined), the W vectors of this column block and whether the last is partial. */
+SG_BLOCK void SG_NAME(row_cols)(const int R, int W, int tail, const float* a, int64_t si, int64_t sp, const float* b, float* c,
+                                int64_t k, int64_t n, SG_MASK_T last, int acc) {
+#define SG_ROW_CALL(W_) (tail ? SG_NAME(row_block)(R, W_, 1, a, si, sp, b, c, k, n, last, acc) \
+                              : SG_NAME(row_block)(R, W_, 0, a, si, sp, b, c, k, n, last, acc))
+  switch (W) {
+#if SG_RW >= 2
+    case 1: SG_ROW_CALL(1); break;
+#endif
+#if SG_RW >= 3
+    case 2: SG_ROW_CALL(2); break;
+#endif
+#if SG_RW >= 4
+    case 3: SG_ROW_CALL(3); break;
+#endif
+    default: SG_ROW_CALL(SG_RW); break;
+  }
+#undef SG_ROW_CALL
+}
+
+/* C[m,n] (+)= op(A) B[k,n] with A(i,p) = a[i*si + p*sp]. Column blocks outside, so the k x (SG_RW vectors) slab of
+ * B a block reads stays in cache while every row block of C passes over it. */
+SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, int64_t si, int64_t sp, const float* b, float* c, int acc) {
+  const int64_t block = (int64_t)SG_L * SG_RW;
+  for (int64_t j = 0; j < n; j += block) {
+    const int64_t cols = n - j < block ? n - j : block;
+    const int W = (int)((cols + SG_L - 1) / SG_L);
+    const int tail = cols % SG_L != 0;
+    const SG_MASK_T last = SG_MASK(cols - (int64_t)SG_L * (W - 1));
+    for (int64_t i = 0; i < m; i += SG_RR) {
+      const float* ap = a + i * si;
+      const float* bp = b + j;
+      float* cp = c + i * n + j;
+      switch (m - i < SG_RR ? m - i : SG_RR) {
+#if SG_RR >= 2
+        case 1: SG_NAME(row_cols)(1, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+#endif
+#if SG_RR >= 3
+        case 2: SG_NAME(row_cols)(2, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+#endif
+#if SG_RR >= 4
+        case 3: SG_NAME(row_cols)(3, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+#endif
+#if SG_RR >= 5
+        case 4: SG_NAME(row_cols)(4, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+#endif
+#if SG_RR >= 6
+        case 5: SG_NAME(row_cols)(5, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+#endif
+        default: SG_NAME(row_cols)(SG_RR, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
+      }
+    }
+  }
+}
