@@ -6,6 +6,10 @@ import { checkGemmAll, EPS32, filled, refGemm, relaxedFlagWorks, RELAXED_FLAG, r
 // the in-place-B threshold (24) and the row block (MC = 96), and empty products.
 const SHAPES: Array<[number, number, number]> = [
   [1, 1, 1], [3, 5, 2], [4, 8, 16], [5, 7, 9], [13, 300, 19], [23, 40, 33], [24, 40, 33], [97, 513, 70], [6, 0, 5], [0, 3, 4],
+  // the small-side kernels (wasm/gemm-small.ts): 3x3 and 4x8 blocks with every edge, k tails of a 4-lane slice,
+  // the largest sides they take (16) and one past it, and the lecture MLP's first layer at batch 12 (fwd, weight grad)
+  [2, 1, 3], [6, 16, 64], [7, 17, 65], [11, 33, 127], [16, 15, 4], [16, 129, 200], [17, 16, 31], [300, 3, 70], [40, 16, 17],
+  [12, 784, 512], [512, 12, 784],
 ];
 /** Runs every shape/transpose/accumulate case through wasmGemmF32 at non-zero offsets and checks it. */
 function checkAll(): void {
@@ -32,7 +36,7 @@ describe("wasmGemmF32", () => {
       wasm.setWasmMode("relaxed-simd");
       ${filled.toString()}
       const out = [];
-      for (const [m, k, n, tA, tB] of ${JSON.stringify([[97, 513, 70, false, false], [13, 300, 19, false, true], [23, 40, 33, true, false], [5, 7, 9, true, true]])}) {
+      for (const [m, k, n, tA, tB] of ${JSON.stringify([[97, 513, 70, false, false], [13, 300, 19, false, true], [23, 40, 33, true, false], [5, 7, 9, true, true], [12, 787, 70, false, true], [300, 12, 77, true, false], [12, 301, 67, false, false]])}) {
         const a = filled(m * k, 11), b = filled(k * n, 12), c = new Float32Array(m * n);
         wasm.wasmGemmF32(tA, tB, m, n, k, a, 0, b, 0, c, 0, false);
         out.push(Array.from(c));
@@ -42,7 +46,7 @@ describe("wasmGemmF32", () => {
     expect(r.status, r.stderr).toBe(0);
     const { mode, out } = r.json as { mode: string; out: number[][] };
     expect(mode).toBe("relaxed-simd");
-    const cases: Array<[number, number, number, boolean, boolean]> = [[97, 513, 70, false, false], [13, 300, 19, false, true], [23, 40, 33, true, false], [5, 7, 9, true, true]];
+    const cases: Array<[number, number, number, boolean, boolean]> = [[97, 513, 70, false, false], [13, 300, 19, false, true], [23, 40, 33, true, false], [5, 7, 9, true, true], [12, 787, 70, false, true], [300, 12, 77, true, false], [12, 301, 67, false, false]];
     cases.forEach(([m, k, n, tA, tB], idx) => {
       const { c: want, mag } = refGemm(tA, tB, m, n, k, filled(m * k, 11), 0, filled(k * n, 12), 0);
       expect(worstRatio(out[idx], want, (i) => (k + 2) * EPS32 * mag[i] + 1e-30), `case ${idx}`).toBeLessThanOrEqual(1);
@@ -64,7 +68,7 @@ describe("wasmLinearF32 (fused bias + ReLU)", () => {
   for (const mode of ["simd", "off"] as const) {
     it(`computes relu(x·wᵀ + b) in one pass (${mode})`, () => {
       setWasmMode(mode);
-      for (const [batch, inF, outF] of [[7, 30, 13], [256, 784, 10], [30, 9, 40]]) {
+      for (const [batch, inF, outF] of [[7, 30, 13], [256, 784, 10], [30, 9, 40], [12, 784, 203], [1, 5, 3]]) {
         for (const relu of [false, true]) {
           for (const withBias of [false, true]) {
             const x = filled(batch * inF, 1), w = filled(outF * inF, 2), bias = withBias ? filled(outF, 3) : null;

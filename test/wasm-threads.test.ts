@@ -28,6 +28,19 @@ describe("wasm GEMM worker threads", () => {
       expect(Array.from(threaded)).toEqual(Array.from(single));
       expect(await wasmThreadsReady()).toBe(2);
     }
+    // the in-place kernels for one small side (wasm/gemm-small.ts): a batch of 12 forward and input gradient, and a
+    // weight gradient over a batch of 12, with column counts that leave edge blocks in every thread's range
+    for (const [tA, tB, sm, sk, sn] of [[false, true, 12, 784, 203], [false, false, 12, 300, 301], [true, false, 500, 12, 203]] as const) {
+      expect(sm * sk * sn).toBeGreaterThanOrEqual(THREAD_MIN_MACS);
+      const a = filled(sm * sk, 7), b = filled(sk * sn, 8);
+      const threaded = new Float32Array(sm * sn);
+      wasmGemmF32(tA, tB, sm, sn, sk, a, 0, b, 0, threaded, 0, false);
+      await shutdownWasmThreads();
+      const single = new Float32Array(sm * sn);
+      wasmGemmF32(tA, tB, sm, sn, sk, a, 0, b, 0, single, 0, false);
+      expect(Array.from(threaded), `m=${sm} k=${sk} n=${sn} transA=${tA} transB=${tB}`).toEqual(Array.from(single));
+      expect(await wasmThreadsReady()).toBe(2);
+    }
   });
 
   it("does not keep the process alive: a script using threads exits on its own", () => {

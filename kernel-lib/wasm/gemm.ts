@@ -2,6 +2,7 @@
 // op(A) is A, or A stored [k,m] when transA; op(B) is B, or B stored [n,k] when transB.
 // A 4x8 register tile (8 f32x4 accumulators) leaves room for 2 B vectors and 1 broadcast in 16 xmm registers.
 import { madd } from "./simd";
+import { SMALL_SIDE, smallDot, smallRows } from "./gemm-small";
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -266,6 +267,13 @@ export function gemmRange(
     for (let i = 0; i < m; i++) {
       for (let j = n0; j < n1; j++) storeEdge(tmp, c + <usize>i * ldc + (<usize>j << 2), ldc, 1, 1, bias + (<usize>j << 2), flags);
     }
+    return;
+  }
+  // One small side: the in-place kernels of ./gemm-small.ts (no packing, the epilogue after the whole k sum).
+  if ((!transA && transB && m <= SMALL_SIDE) || (!transB && (m <= SMALL_SIDE || k <= SMALL_SIDE))) {
+    const flags = (accumulate ? EPI_ACC : 0) | (bias ? EPI_BIAS : 0) | (relu ? EPI_RELU : 0);
+    if (transB) smallDot(m, n, k, a, b, c, n0, n1, bias, flags);
+    else smallRows(transA, m, n, k, a, b, c, n0, n1, bias, flags);
     return;
   }
   const packBPanel = transB || m >= PACK_B_MIN_M;
