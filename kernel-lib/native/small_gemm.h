@@ -11,7 +11,7 @@
  *              a block of rows x columns of C in accumulators, one broadcast of A(i,p) per row and p.
  *
  * Each runs on one thread: products this thin finish before a second OpenBLAS thread pays for its hand-off (the
- * measurements are in bench/README.md, "Small-side kernels"); anything above SMALL_MAX_MACS goes to OpenBLAS's
+ * measurements are in bench/README.md, "Small-side GEMM kernels"); anything above SMALL_MAX_MACS goes to OpenBLAS's
  * threads. The sums are in another order than OpenBLAS's, so results differ from it by float32 rounding, as
  * OpenBLAS's own kernel sets differ from each other. Each is compiled for AVX-512 and for AVX2+FMA with function
  * attributes; the addon picks the widest the CPU has when it loads, and leaves everything to OpenBLAS on other CPUs
