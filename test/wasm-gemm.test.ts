@@ -10,6 +10,8 @@ const SHAPES: Array<[number, number, number]> = [
   // the largest sides they take (16) and one past it, and the lecture MLP's first layer at batch 12 (fwd, weight grad)
   [2, 1, 3], [6, 16, 64], [7, 17, 65], [11, 33, 127], [16, 15, 4], [16, 129, 200], [17, 16, 31], [300, 3, 70], [40, 16, 17],
   [12, 784, 512], [512, 12, 784],
+  // the dot form with few columns: a batch of 256 against a 10-class output layer, and 7 or 17 columns
+  [256, 256, 10], [41, 33, 7], [40, 20, 17],
 ];
 /** Runs every shape/transpose/accumulate case through wasmGemmF32 at non-zero offsets and checks it. */
 function checkAll(): void {

@@ -5,7 +5,7 @@
  * the batch as the inner side (512x784x12: 103-120 us on one thread, 72 on two). Neither form reuses enough of its
  * operands to pay for packing, so these read them in place (bodies in small_gemm_kernels.h):
  *
- *   dot form   (transA = 0, transB = 1, m <= SMALL_SIDE):  C[i,j] (+)= sum_p A[i,p] B[j,p]
+ *   dot form   (transA = 0, transB = 1, m or n <= SMALL_SIDE):  C[i,j] (+)= sum_p A[i,p] B[j,p]
  *              a block of rows of A x rows of B in accumulators over k, one horizontal sum per output at the end.
  *   row form   (transB = 0, m or k <= SMALL_SIDE):          C[i,:] (+)= sum_p A(i,p) B[p,:]
  *              a block of rows x columns of C in accumulators, one broadcast of A(i,p) per row and p.
@@ -146,7 +146,7 @@ static void small_gemm_init(void) {
 static int small_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c, int acc) {
 #ifdef SMALL_GEMM_BUILT
   if (!small_gemm_on || m * n * k > SMALL_MAX_MACS) return 0;
-  if (!ta && tb && m <= SMALL_SIDE) {
+  if (!ta && tb && (m <= SMALL_SIDE || n <= SMALL_SIDE)) {
     if (small_gemm_on == 512) small_dot_avx512(m, n, k, a, b, c, acc);
     else small_dot_avx2(m, n, k, a, b, c, acc);
     return 1;

@@ -2,7 +2,7 @@
 // pays for packing and for a C tile's load and store on every k block; with a batch of 12 those costs are not
 // spread over enough work: 12x512x784 (a batch of 12 against the first layer) packs and transposes the whole 1.6 MB
 // weight matrix to reuse it over 12 rows, and 512x784x12 (its weight gradient) stores every tile after 12 steps.
-//   dot form  (A [m,k], B stored [n,k], m <= SMALL_SIDE): C[i,j] = sum_p A[i,p] B[j,p], a 3x3 block of outputs
+//   dot form  (A [m,k], B stored [n,k], m or n <= SMALL_SIDE): C[i,j] = sum_p A[i,p] B[j,p], a 3x3 block of outputs
 //             in 9 f32x4 accumulators over k, one horizontal sum per output.
 //   row form  (B [k,n], m or k <= SMALL_SIDE): C[i,j..j+8] = sum_p A(i,p) B[p,j..j+8], 4 rows x 8 columns in 8
 //             accumulators, one broadcast of A(i,p) per row and p (A(i,p) is A[i,p], or A[p,i] when transposed).
@@ -78,7 +78,7 @@ function dot1(k: i32, a: usize, b: usize): f32 {
   return t;
 }
 
-/** Columns [n0, n1) of C[m,n] = A[m,k] B[n,k]^T, m <= SMALL_SIDE. */
+/** Columns [n0, n1) of C[m,n] = A[m,k] B[n,k]^T, m or n at most SMALL_SIDE. */
 export function smallDot(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, n0: i32, n1: i32, bias: usize, flags: i32): void {
   const ld = <usize>k << 2, ldc = <usize>n << 2;
   for (let j = n0; j < n1; j += 3) {

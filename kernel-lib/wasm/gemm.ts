@@ -270,7 +270,7 @@ export function gemmRange(
     return;
   }
   // One small side: the in-place kernels of ./gemm-small.ts (no packing, the epilogue after the whole k sum).
-  if ((!transA && transB && m <= SMALL_SIDE) || (!transB && (m <= SMALL_SIDE || k <= SMALL_SIDE))) {
+  if ((!transA && transB && (m <= SMALL_SIDE || n <= SMALL_SIDE)) || (!transB && (m <= SMALL_SIDE || k <= SMALL_SIDE))) {
     const flags = (accumulate ? EPI_ACC : 0) | (bias ? EPI_BIAS : 0) | (relu ? EPI_RELU : 0);
     if (transB) smallDot(m, n, k, a, b, c, n0, n1, bias, flags);
     else smallRows(transA, m, n, k, a, b, c, n0, n1, bias, flags);
