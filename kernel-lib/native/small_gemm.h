@@ -57,26 +57,6 @@ static inline __attribute__((always_inline, target("avx512f"))) __mmask16 lanes1
 #define SG_RR 6
 #define SG_RW 4
 #include "small_gemm_kernels.h"
-#undef SG_NAME
-#undef SG_FN
-#undef SG_BLOCK
-#undef SG_V
-#undef SG_L
-#undef SG_MASK_T
-#undef SG_MASK
-#undef SG_LOAD
-#undef SG_MLOAD
-#undef SG_MSTORE
-#undef SG_STORE
-#undef SG_ZERO
-#undef SG_SET1
-#undef SG_FMA
-#undef SG_ADD
-#undef SG_SUM
-#undef SG_DR
-#undef SG_DS
-#undef SG_RR
-#undef SG_RW
 
 /* AVX2 with FMA: 16 registers of 8 floats. Dot form 3x3 (9 accumulators, 6 loads per 9 FMAs), row form 6 rows x 2
  * vectors (16 columns, 12 accumulators, one broadcast register). Masks are integer vectors for maskload/maskstore,
@@ -128,8 +108,8 @@ static void small_gemm_init(void) {
   }
   __builtin_cpu_init();
   const int avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  const char* only = choice && strcmp(choice, "avx2") == 0 ? "avx2" : NULL; /* the AVX2 copy on an AVX-512 CPU, to measure it */
-  if (avx512 && !only) {
+  const int avx2_asked = choice && strcmp(choice, "avx2") == 0; /* the AVX2 copy on an AVX-512 CPU, to measure it */
+  if (avx512 && !avx2_asked) {
     small_gemm_on = 512;
     small_gemm_setting = "avx512";
   } else if (avx2) {

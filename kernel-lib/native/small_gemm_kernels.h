@@ -7,6 +7,7 @@
  *   SG_ZERO(), SG_SET1(x), SG_FMA(a, b, acc) = a*b + acc, SG_ADD(a, b), SG_SUM(v) (a float)
  *   SG_DR x SG_DS    the dot form's block: rows of A x rows of B (accumulators: their product)
  *   SG_RR x SG_RW    the row form's block: rows of C x vectors of columns
+ * It undefines them at its end, so the next instruction set can define them again.
  * The block sizes are compile-time constants once a block is inlined into its switch case, so the accumulator
  * arrays live in registers; the unroll pragmas make sure of that (without them GCC unrolled too late and stored
  * every accumulator to the stack after each FMA: 148 us for 12x512x784, OpenBLAS's time, against 50).
@@ -169,3 +170,24 @@ SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, 
     }
   }
 }
+
+#undef SG_NAME
+#undef SG_FN
+#undef SG_BLOCK
+#undef SG_V
+#undef SG_L
+#undef SG_MASK_T
+#undef SG_MASK
+#undef SG_LOAD
+#undef SG_MLOAD
+#undef SG_MSTORE
+#undef SG_STORE
+#undef SG_ZERO
+#undef SG_SET1
+#undef SG_FMA
+#undef SG_ADD
+#undef SG_SUM
+#undef SG_DR
+#undef SG_DS
+#undef SG_RR
+#undef SG_RW
