@@ -7,29 +7,20 @@
 //   row form  (B [k,n], m or k <= SMALL_SIDE): C[i,j..j+8] = sum_p A(i,p) B[p,j..j+8], 4 rows x 8 columns in 8
 //             accumulators, one broadcast of A(i,p) per row and p (A(i,p) is A[i,p], or A[p,i] when transposed).
 // 16 xmm registers: 9 accumulators + 3 B rows + 1 A row, and 8 + 2 + 1. Results differ from the packed kernel's by
-// float32 rounding (another summation order). Flags are gemm.ts's epilogue flags, applied after the whole k sum.
+// float32 rounding (another summation order). Flags are ./epilogue.ts's, applied after the whole k sum.
 import { hsum, madd } from "./simd";
+import { epilogue, epilogue1, store4x8 } from "./epilogue";
 
 export const SMALL_SIDE: i32 = 16;
 
-const EPI_ACC: i32 = 1;
-const EPI_BIAS: i32 = 2;
-const EPI_RELU: i32 = 4;
-
 // @ts-ignore: decorator
 @inline function finish(v: f32, c: usize, bias: usize, flags: i32): void {
-  if (flags & EPI_ACC) v += load<f32>(c);
-  if (flags & EPI_BIAS) v += load<f32>(bias);
-  if (flags & EPI_RELU) v = max<f32>(v, 0);
-  store<f32>(c, v);
+  store<f32>(c, epilogue1(v, c, bias, flags));
 }
 
 // @ts-ignore: decorator
 @inline function finish4(acc: v128, c: usize, bias: usize, flags: i32): void {
-  if (flags & EPI_ACC) acc = f32x4.add(acc, v128.load(c));
-  if (flags & EPI_BIAS) acc = f32x4.add(acc, v128.load(bias));
-  if (flags & EPI_RELU) acc = f32x4.max(acc, f32x4.splat(0));
-  v128.store(c, acc);
+  v128.store(c, epilogue(acc, c, bias, flags));
 }
 
 /** Rows i..i+2 of A against rows j..j+2 of B: nine dot products over k. */
@@ -116,10 +107,7 @@ function rows4x8(k: i32, a: usize, si: usize, sp: usize, b: usize, ldb: usize, c
     s30 = madd(x, v0, s30); s31 = madd(x, v1, s31);
     a += sp; b += ldb;
   }
-  finish4(s00, c, bias, flags); finish4(s01, c + 16, bias + 16, flags); c += ldc;
-  finish4(s10, c, bias, flags); finish4(s11, c + 16, bias + 16, flags); c += ldc;
-  finish4(s20, c, bias, flags); finish4(s21, c + 16, bias + 16, flags); c += ldc;
-  finish4(s30, c, bias, flags); finish4(s31, c + 16, bias + 16, flags);
+  store4x8(c, ldc, bias, flags, s00, s01, s10, s11, s20, s21, s30, s31);
 }
 
 /** One row by columns j..j+7 (the rows left below a multiple of 4). */

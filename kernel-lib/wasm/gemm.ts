@@ -2,6 +2,7 @@
 // op(A) is A, or A stored [k,m] when transA; op(B) is B, or B stored [n,k] when transB.
 // A 4x8 register tile (8 f32x4 accumulators) leaves room for 2 B vectors and 1 broadcast in 16 xmm registers.
 import { madd } from "./simd";
+import { EPI_ACC, EPI_BIAS, EPI_RELU, epilogue1, store4x8 } from "./epilogue";
 import { SMALL_SIDE, smallDot, smallRows } from "./gemm-small";
 
 export const MR: i32 = 4;
@@ -128,19 +129,6 @@ function packA(transA: bool, m: i32, k: i32, a: usize, ic: i32, mc: i32, pc: i32
   }
 }
 
-// Epilogue flags for the last k block.
-const EPI_ACC: i32 = 1;   // add into C instead of overwriting
-const EPI_BIAS: i32 = 2;  // add bias[col]
-const EPI_RELU: i32 = 4;  // clamp at 0 (after the bias)
-
-// @ts-ignore: decorator
-@inline function epilogue(acc: v128, c: usize, bias: usize, flags: i32): v128 {
-  if (flags & EPI_ACC) acc = f32x4.add(acc, v128.load(c));
-  if (flags & EPI_BIAS) acc = f32x4.add(acc, v128.load(bias));
-  if (flags & EPI_RELU) acc = f32x4.max(acc, f32x4.splat(0));
-  return acc;
-}
-
 /**
  * 4x8 tile: packed A sliver (16 bytes per k), B sliver with ldb bytes per k (32 when packed, n*4 in place).
  * Writes the full 4x8 tile to c with row stride ldc bytes; bias points at this tile's 8 bias values.
@@ -160,10 +148,7 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, ldb: usize, c: usize, ldc: usi
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += 16; pb += ldb;
   }
-  v128.store(c, epilogue(c00, c, bias, flags)); v128.store(c + 16, epilogue(c01, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c10, c, bias, flags)); v128.store(c + 16, epilogue(c11, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c20, c, bias, flags)); v128.store(c + 16, epilogue(c21, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c30, c, bias, flags)); v128.store(c + 16, epilogue(c31, c + 16, bias + 16, flags));
+  store4x8(c, ldc, bias, flags, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** kernel4x8 for a packed B sliver (32 bytes per k), k unrolled by 4 to cut loop overhead. */
@@ -230,22 +215,15 @@ function kernel4x8p(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, bias: u
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
     pa += 16; pb += 32;
   }
-  v128.store(c, epilogue(c00, c, bias, flags)); v128.store(c + 16, epilogue(c01, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c10, c, bias, flags)); v128.store(c + 16, epilogue(c11, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c20, c, bias, flags)); v128.store(c + 16, epilogue(c21, c + 16, bias + 16, flags)); c += ldc;
-  v128.store(c, epilogue(c30, c, bias, flags)); v128.store(c + 16, epilogue(c31, c + 16, bias + 16, flags));
+  store4x8(c, ldc, bias, flags, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 // Scalar epilogue for the valid part of an edge tile computed into tmp (row stride 32 bytes).
 function storeEdge(tmp: usize, c: usize, ldc: usize, h: i32, w: i32, bias: usize, flags: i32): void {
   for (let r = 0; r < h; r++) {
     for (let q = 0; q < w; q++) {
-      let v = load<f32>(tmp + (<usize>r << 5) + (q << 2));
       const dst = c + <usize>r * ldc + (q << 2);
-      if (flags & EPI_ACC) v += load<f32>(dst);
-      if (flags & EPI_BIAS) v += load<f32>(bias + (q << 2));
-      if (flags & EPI_RELU) v = max<f32>(v, 0);
-      store<f32>(dst, v);
+      store<f32>(dst, epilogue1(load<f32>(tmp + (<usize>r << 5) + (q << 2)), dst, bias + (q << 2), flags));
     }
   }
 }
