@@ -48,20 +48,25 @@ SG_BLOCK void SG_NAME(dot_block)(const int R, const int S, const float* a, const
     }
 }
 
+/* Calls CALL(c) with c = count as a compile-time constant, for 1 <= count <= limit <= 6: a switch whose cases
+ * name each constant (the ones above limit are never taken, and are clamped so that they still compile). */
+#define SG_MIN(x, y) ((x) < (y) ? (x) : (y))
+#define SG_BY_COUNT(count, limit, CALL) do { \
+    switch (count) { \
+      case 1: CALL(SG_MIN(1, limit)); break; \
+      case 2: CALL(SG_MIN(2, limit)); break; \
+      case 3: CALL(SG_MIN(3, limit)); break; \
+      case 4: CALL(SG_MIN(4, limit)); break; \
+      case 5: CALL(SG_MIN(5, limit)); break; \
+      default: CALL(limit); break; \
+    } \
+  } while (0)
+
 /* dot_block for R rows (a constant once inlined) and the S rows of B left in this column block. */
 SG_BLOCK void SG_NAME(dot_cols)(const int R, int S, const float* a, const float* b, float* c, int64_t k, int64_t n, int acc) {
-  switch (S) {
-#if SG_DS >= 2
-    case 1: SG_NAME(dot_block)(R, 1, a, b, c, k, n, acc); break;
-#endif
-#if SG_DS >= 3
-    case 2: SG_NAME(dot_block)(R, 2, a, b, c, k, n, acc); break;
-#endif
-#if SG_DS >= 4
-    case 3: SG_NAME(dot_block)(R, 3, a, b, c, k, n, acc); break;
-#endif
-    default: SG_NAME(dot_block)(R, SG_DS, a, b, c, k, n, acc); break;
-  }
+#define SG_DOT_CALL(S_) SG_NAME(dot_block)(R, S_, a, b, c, k, n, acc)
+  SG_BY_COUNT(S, SG_DS, SG_DOT_CALL);
+#undef SG_DOT_CALL
 }
 
 /* C[m,n] (+)= A[m,k] B[n,k]^T. Column blocks outside: the SG_DS rows of B a block reads stay in L1 while every
@@ -73,24 +78,9 @@ SG_FN void SG_NAME(small_dot)(int64_t m, int64_t n, int64_t k, const float* a, c
       const float* ap = a + i * k;
       const float* bp = b + j * k;
       float* cp = c + i * n + j;
-      switch (m - i < SG_DR ? m - i : SG_DR) {
-#if SG_DR >= 2
-        case 1: SG_NAME(dot_cols)(1, S, ap, bp, cp, k, n, acc); break;
-#endif
-#if SG_DR >= 3
-        case 2: SG_NAME(dot_cols)(2, S, ap, bp, cp, k, n, acc); break;
-#endif
-#if SG_DR >= 4
-        case 3: SG_NAME(dot_cols)(3, S, ap, bp, cp, k, n, acc); break;
-#endif
-#if SG_DR >= 5
-        case 4: SG_NAME(dot_cols)(4, S, ap, bp, cp, k, n, acc); break;
-#endif
-#if SG_DR >= 6
-        case 5: SG_NAME(dot_cols)(5, S, ap, bp, cp, k, n, acc); break;
-#endif
-        default: SG_NAME(dot_cols)(SG_DR, S, ap, bp, cp, k, n, acc); break;
-      }
+#define SG_DOT_ROWS(R_) SG_NAME(dot_cols)(R_, S, ap, bp, cp, k, n, acc)
+      SG_BY_COUNT(m - i < SG_DR ? (int)(m - i) : SG_DR, SG_DR, SG_DOT_ROWS);
+#undef SG_DOT_ROWS
     }
   }
 }
@@ -129,18 +119,7 @@ SG_BLOCK void SG_NAME(row_cols)(const int R, int W, int tail, const float* a, in
                                 int64_t k, int64_t n, SG_MASK_T last, int acc) {
 #define SG_ROW_CALL(W_) (tail ? SG_NAME(row_block)(R, W_, 1, a, si, sp, b, c, k, n, last, acc) \
                               : SG_NAME(row_block)(R, W_, 0, a, si, sp, b, c, k, n, last, acc))
-  switch (W) {
-#if SG_RW >= 2
-    case 1: SG_ROW_CALL(1); break;
-#endif
-#if SG_RW >= 3
-    case 2: SG_ROW_CALL(2); break;
-#endif
-#if SG_RW >= 4
-    case 3: SG_ROW_CALL(3); break;
-#endif
-    default: SG_ROW_CALL(SG_RW); break;
-  }
+  SG_BY_COUNT(W, SG_RW, SG_ROW_CALL);
 #undef SG_ROW_CALL
 }
 
@@ -157,24 +136,9 @@ SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, 
       const float* ap = a + i * si;
       const float* bp = b + j;
       float* cp = c + i * n + j;
-      switch (m - i < SG_RR ? m - i : SG_RR) {
-#if SG_RR >= 2
-        case 1: SG_NAME(row_cols)(1, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-#endif
-#if SG_RR >= 3
-        case 2: SG_NAME(row_cols)(2, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-#endif
-#if SG_RR >= 4
-        case 3: SG_NAME(row_cols)(3, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-#endif
-#if SG_RR >= 5
-        case 4: SG_NAME(row_cols)(4, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-#endif
-#if SG_RR >= 6
-        case 5: SG_NAME(row_cols)(5, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-#endif
-        default: SG_NAME(row_cols)(SG_RR, W, tail, ap, si, sp, bp, cp, k, n, last, acc); break;
-      }
+#define SG_ROW_ROWS(R_) SG_NAME(row_cols)(R_, W, tail, ap, si, sp, bp, cp, k, n, last, acc)
+      SG_BY_COUNT(m - i < SG_RR ? (int)(m - i) : SG_RR, SG_RR, SG_ROW_ROWS);
+#undef SG_ROW_ROWS
     }
   }
 }
@@ -199,3 +163,5 @@ SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, 
 #undef SG_DS
 #undef SG_RR
 #undef SG_RW
+#undef SG_MIN
+#undef SG_BY_COUNT
