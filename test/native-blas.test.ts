@@ -26,7 +26,12 @@ const SHAPES: Array<[number, number, number]> = [
   [12, 784, 512], [512, 12, 784],
   // the dot form with few columns: a batch of 256 against a 10-class output layer, and 7 or 17 columns
   [256, 256, 10], [41, 33, 7], [40, 20, 17],
+  // no small side (native/mid_gemm.h): just past the small side, transpose blocks with row and k tails of 1-7, and
+  // products split over two threads at a multiple of 16 columns with a partial last vector on either side
+  [17, 17, 17], [18, 23, 29], [67, 129, 131], [200, 301, 97], [96, 64, 300],
 ];
+/** Products the mid kernels split over two threads (m and n >= 64, >= 2^20 multiply-adds), as [m, k, n]. */
+const SPLIT_SHAPES: Array<[number, number, number]> = [[67, 129, 131], [200, 301, 97], [96, 64, 300], [256, 784, 256], [256, 256, 784]];
 type Gemm = NativeSgemm;
 
 /** The CPU's feature flags from /proc/cpuinfo, or null where there is none (macOS). */
@@ -134,6 +139,25 @@ describe("native BLAS (optional)", () => {
       expect(child.failures, `KERNEL_LIB_SMALL_GEMM=${setting}`).toEqual([]);
       expect(child.checked).toBe(SHAPES.length * 8);
     }
+  });
+
+  it("results do not depend on the thread count: one and two threads give the same bits on every form", () => {
+    const sgemm = nativeSgemm();
+    if (!built || !sgemm) return;
+    const fill = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed));
+    for (const [m, k, n] of SPLIT_SHAPES)
+      for (const tA of [false, true]) for (const tB of [false, true]) for (const acc of [false, true]) {
+        const a = fill(m * k, m), b = fill(k * n, n), c0 = fill(m * n, 3);
+        const results = [1, 2].map((threads) => {
+          setNativeBlasThreads(threads);
+          const c = c0.slice();
+          sgemm(tA, tB, m, n, k, a, 0, b, 0, c, 0, acc);
+          return c;
+        });
+        const differ = results[0].findIndex((v, i) => !Object.is(v, results[1][i]));
+        expect(differ, `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${acc}: first differing element`).toBe(-1);
+      }
+    setNativeBlasThreads(2);
   });
 
   it("misuse throws errors naming the function and sizes", () => {

@@ -57,7 +57,7 @@ describe("native build plan", () => {
   it("Linux: the system OpenBLAS as a shared object; Fedora's header folder when present", () => {
     const [openblas] = attempts(plan("linux", { KERNEL_LIB_NATIVE_CC: "gcc-12" }));
     expect(openblas).toMatchObject({ library: "OpenBLAS", cc: "gcc-12" });
-    expect(openblas.args).toEqual(["-shared", "-fPIC", "-O3", "-ffp-contract=off", "-fno-math-errno", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-lopenblas"]);
+    expect(openblas.args).toEqual(["-shared", "-fPIC", "-pthread", "-O3", "-ffp-contract=off", "-fno-math-errno", "-I/node/include/node", "/k/blas.c", "-o", "/k/blas.node", "-lopenblas"]);
     expect(openblas.hint).toContain("libopenblas-dev");
     expect(attempts(plan("linux", {}, ["/usr/include/openblas/cblas.h"]))[0].args).toContain("-I/usr/include/openblas");
   });

@@ -70,6 +70,14 @@ describe.runIf(built)("native elementwise kernels", () => {
       expect(bits(out.subarray(k * len, (k + 1) * len)), `row ${k}`).toEqual(bits(src.subarray(r * len, (r + 1) * len)));
     });
     expect(nativeGatherRowsF32(src, len, new Int32Array(0), new Float32Array(0))).toBe(true);
+    // more rows than the kernel prefetches ahead, negative ones among those it prefetches, rows of several lines
+    const wide = 300, many = Int32Array.from({ length: 23 }, (_, k) => (k * 5) % rows - (k % 3 === 0 ? rows : 0));
+    const wideSrc = randomF32(rows * wide, 6), wideOut = new Float32Array(many.length * wide);
+    expect(nativeGatherRowsF32(wideSrc, wide, many, wideOut)).toBe(true);
+    many.forEach((i, k) => {
+      const r = i < 0 ? i + rows : i;
+      expect(bits(wideOut.subarray(k * wide, (k + 1) * wide)), `wide row ${k}`).toEqual(bits(wideSrc.subarray(r * wide, (r + 1) * wide)));
+    });
   });
 
   it("misuse throws errors naming the kernel and the offending value", () => {

@@ -54,6 +54,7 @@ static void blas_set_threads(int n) { accelerate_threads = n; }
 #include <malloc.h>
 #endif
 #include "small_gemm.h"
+#include "mid_gemm.h"
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native sgemm: N-API call failed: " #call); return NULL; } } while (0)
 
@@ -144,6 +145,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (small_gemm(ta, tb, m, n, k, a + ao, b + bo, cp, acc)) return NULL;
+  if (mid_gemm(ta, tb, m, n, k, a + ao, b + bo, cp, acc, blas_threads())) return NULL;
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
     (blasint)m, (blasint)n, (blasint)k, 1.0f, a + ao, (blasint)(ta ? m : k), b + bo, (blasint)(tb ? k : n),
     acc ? 1.0f : 0.0f, cp, (blasint)n);
@@ -342,7 +344,15 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
       return fail(env, msg);
     }
   }
+  /* Rows of a shuffled dataset come from DRAM in random order: touching each line of the row GATHER_AHEAD places on
+   * before copying this one overlaps their latencies (256 MNIST rows out of 188 MB: 150 us a batch without it). */
+  enum { GATHER_AHEAD = 4 };
   for (size_t k = 0; k < count; k++) {
+    if (k + GATHER_AHEAD < count) {
+      const int64_t ahead = idx[k + GATHER_AHEAD] < 0 ? idx[k + GATHER_AHEAD] + rows : idx[k + GATHER_AHEAD];
+      const char* line = (const char*)(src + (size_t)ahead * (size_t)row);
+      for (size_t byte = 0; byte < (size_t)row * sizeof(float); byte += 64) __builtin_prefetch(line + byte);
+    }
     int64_t i = idx[k] < 0 ? idx[k] + rows : idx[k];
     memcpy(out + k * (size_t)row, src + (size_t)i * (size_t)row, (size_t)row * sizeof(float));
   }
@@ -385,6 +395,9 @@ static napi_value info(napi_env env, napi_callback_info cbinfo) {
   napi_value small;
   CHECK(napi_create_string_utf8(env, small_gemm_setting, NAPI_AUTO_LENGTH, &small));
   CHECK(napi_set_named_property(env, obj, "smallGemm", small));
+  napi_value mid;
+  CHECK(napi_create_string_utf8(env, mid_gemm_setting, NAPI_AUTO_LENGTH, &mid));
+  CHECK(napi_set_named_property(env, obj, "midGemm", mid));
   return obj;
 }
 
@@ -411,6 +424,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   tune_malloc();
   small_gemm_init();
+  mid_gemm_init();
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
 }

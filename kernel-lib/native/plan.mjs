@@ -53,13 +53,14 @@ export function nativeBuildPlan({ platform, env, exists, source, include, out })
     }
     return { attempts: [accelerate, ...brew] };
   }
-  // Linux and other Unixes: the system OpenBLAS.
+  // Linux and other Unixes: the system OpenBLAS. -pthread for the helper thread of mid_gemm.h (glibc before 2.34
+  // keeps pthread_create in libpthread).
   const extra = exists("/usr/include/openblas/cblas.h") ? ["-I/usr/include/openblas"] : [];
   return {
     attempts: [{
       library: "OpenBLAS",
       cc,
-      args: ["-shared", "-fPIC", ...extra, ...common, "-lopenblas"],
+      args: ["-shared", "-fPIC", "-pthread", ...extra, ...common, "-lopenblas"],
       hint: "libopenblas-dev (Debian/Ubuntu) or openblas-devel (Fedora) may be missing",
       noCompiler: "install a C compiler (Debian/Ubuntu: build-essential) or set KERNEL_LIB_NATIVE_CC",
     }],

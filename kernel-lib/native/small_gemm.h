@@ -133,8 +133,8 @@ static int small_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const flo
   }
   if (!tb && (m <= SMALL_SIDE || k <= SMALL_SIDE)) {
     const int64_t si = ta ? 1 : k, sp = ta ? m : 1;
-    if (small_gemm_on == 512) small_rows_avx512(m, n, k, a, si, sp, b, c, acc);
-    else small_rows_avx2(m, n, k, a, si, sp, b, c, acc);
+    if (small_gemm_on == 512) small_rows_avx512(m, n, k, a, si, sp, b, n, c, n, acc);
+    else small_rows_avx2(m, n, k, a, si, sp, b, n, c, n, acc);
     return 1;
   }
 #else

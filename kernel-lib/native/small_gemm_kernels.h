@@ -88,14 +88,14 @@ SG_FN void SG_NAME(small_dot)(int64_t m, int64_t n, int64_t k, const float* a, c
 /* R rows of C by W vectors of columns (R <= SG_RR, W <= SG_RW); when TAIL, the last vector holds only the lanes in
  * `last`: C[i, cols] (+)= sum_p A(i,p) B[p, cols], where A(i,p) = a[i*si + p*sp]. */
 SG_BLOCK void SG_NAME(row_block)(const int R, const int W, const int TAIL, const float* a, int64_t si, int64_t sp, const float* b,
-                                 float* c, int64_t k, int64_t n, SG_MASK_T last, int acc) {
+                                 int64_t ldb, float* c, int64_t ldc, int64_t k, SG_MASK_T last, int acc) {
   SG_V s[SG_RR][SG_RW];
   SG_UNROLL for (int r = 0; r < R; r++)
     SG_UNROLL for (int w = 0; w < W; w++) s[r][w] = SG_ZERO();
   for (int64_t p = 0; p < k; p++) {
     SG_V bv[SG_RW];
     SG_UNROLL for (int w = 0; w < W; w++)
-      bv[w] = TAIL && w == W - 1 ? SG_MLOAD(last, b + p * n + SG_L * w) : SG_LOAD(b + p * n + SG_L * w);
+      bv[w] = TAIL && w == W - 1 ? SG_MLOAD(last, b + p * ldb + SG_L * w) : SG_LOAD(b + p * ldb + SG_L * w);
     SG_UNROLL for (int r = 0; r < R; r++) {
       const SG_V coef = SG_SET1(a[r * si + p * sp]);
       SG_UNROLL for (int w = 0; w < W; w++) s[r][w] = SG_FMA(coef, bv[w], s[r][w]);
@@ -103,7 +103,7 @@ SG_BLOCK void SG_NAME(row_block)(const int R, const int W, const int TAIL, const
   }
   SG_UNROLL for (int r = 0; r < R; r++)
     SG_UNROLL for (int w = 0; w < W; w++) {
-      float* out = c + r * n + SG_L * w;
+      float* out = c + r * ldc + SG_L * w;
       if (TAIL && w == W - 1) {
         SG_V v = s[r][w];
         if (acc) v = SG_ADD(SG_MLOAD(last, out), v);
@@ -115,17 +115,19 @@ SG_BLOCK void SG_NAME(row_block)(const int R, const int W, const int TAIL, const
 }
 
 /* row_block for R rows (a constant once inlined), the W vectors of this column block and whether the last is partial. */
-SG_BLOCK void SG_NAME(row_cols)(const int R, int W, int tail, const float* a, int64_t si, int64_t sp, const float* b, float* c,
-                                int64_t k, int64_t n, SG_MASK_T last, int acc) {
-#define SG_ROW_CALL(W_) (tail ? SG_NAME(row_block)(R, W_, 1, a, si, sp, b, c, k, n, last, acc) \
-                              : SG_NAME(row_block)(R, W_, 0, a, si, sp, b, c, k, n, last, acc))
+SG_BLOCK void SG_NAME(row_cols)(const int R, int W, int tail, const float* a, int64_t si, int64_t sp, const float* b, int64_t ldb,
+                                float* c, int64_t ldc, int64_t k, SG_MASK_T last, int acc) {
+#define SG_ROW_CALL(W_) (tail ? SG_NAME(row_block)(R, W_, 1, a, si, sp, b, ldb, c, ldc, k, last, acc) \
+                              : SG_NAME(row_block)(R, W_, 0, a, si, sp, b, ldb, c, ldc, k, last, acc))
   SG_BY_COUNT(W, SG_RW, SG_ROW_CALL);
 #undef SG_ROW_CALL
 }
 
-/* C[m,n] (+)= op(A) B[k,n] with A(i,p) = a[i*si + p*sp]. Column blocks outside, so the k x (SG_RW vectors) slab of
- * B a block reads stays in cache while every row block of C passes over it. */
-SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, int64_t si, int64_t sp, const float* b, float* c, int acc) {
+/* C[m,n] (+)= op(A) B[k,n] with A(i,p) = a[i*si + p*sp], B's rows ldb floats apart and C's ldc (n is the number of
+ * columns computed, which is less than ldb and ldc when a thread takes a range of them). Column blocks outside, so
+ * the k x (SG_RW vectors) slab of B a block reads stays in cache while every row block of C passes over it. */
+SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, int64_t si, int64_t sp, const float* b, int64_t ldb,
+                               float* c, int64_t ldc, int acc) {
   const int64_t block = (int64_t)SG_L * SG_RW;
   for (int64_t j = 0; j < n; j += block) {
     const int64_t cols = n - j < block ? n - j : block;
@@ -135,8 +137,8 @@ SG_FN void SG_NAME(small_rows)(int64_t m, int64_t n, int64_t k, const float* a, 
     for (int64_t i = 0; i < m; i += SG_RR) {
       const float* ap = a + i * si;
       const float* bp = b + j;
-      float* cp = c + i * n + j;
-#define SG_ROW_ROWS(R_) SG_NAME(row_cols)(R_, W, tail, ap, si, sp, bp, cp, k, n, last, acc)
+      float* cp = c + i * ldc + j;
+#define SG_ROW_ROWS(R_) SG_NAME(row_cols)(R_, W, tail, ap, si, sp, bp, ldb, cp, ldc, k, last, acc)
       SG_BY_COUNT(m - i < SG_RR ? (int)(m - i) : SG_RR, SG_RR, SG_ROW_ROWS);
 #undef SG_ROW_ROWS
     }

@@ -27,6 +27,11 @@ export interface NativeBlasInfo {
    * are off ("off (this CPU has no AVX-512)", "off (KERNEL_LIB_SMALL_GEMM=off)"); absent from older builds
    */
   smallGemm?: string;
+  /**
+   * the AVX-512 kernels for products with no small side, on up to 2 threads (native/mid_gemm.h): "avx512", or why they
+   * are off; absent from older builds
+   */
+  midGemm?: string;
 }
 
 /** Adam/AdamW coefficients, float64 as the optimizer computes them (the kernel rounds them to float32). */
@@ -63,7 +68,8 @@ const DEFAULT_THREADS = 2;
  * Products below this many multiply-adds, or with m or n below 64, run on one OpenBLAS thread: measured
  * (bench/native_gemm.mjs) 12x512x784 takes 132 µs on one thread and 195 µs on two, while 512x784x12 takes
  * 94 µs on one and 54 µs on two; 128x256x12 (0.4 M) ties. (On a CPU with AVX-512 the addon runs products with a
- * side of at most 16 on its own one-thread kernels instead, whatever is set here: native/small_gemm.h.)
+ * side of at most 16 on its own one-thread kernels instead, whatever is set here: native/small_gemm.h; and the
+ * other products up to 2^31 multiply-adds on its own kernels, on the 1 or 2 threads set here: native/mid_gemm.h.)
  */
 const NATIVE_THREAD_MIN_MACS = 1 << 20;
 const NATIVE_THREAD_MIN_SIDE = 64;
