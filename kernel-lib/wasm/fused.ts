@@ -87,6 +87,29 @@ export function sgdStep(
 }
 
 /**
+ * Plain SGD, p -= lr*g, rounded as PyTorch's fused CPU loop and kernel-lib's TypeScript one (optim.ts plainSgdF32):
+ * lr*g is exact in float64 (24-bit by 24-bit mantissas), p - lr*g is rounded to float64 and then to float32, the
+ * same two roundings as `param[i] - lr * grad[i]` stored into a Float32Array. Two f64 lanes per operation.
+ */
+export function sgdPlainF32(p: usize, g: usize, n: i32, lr: f64): void {
+  const vlr = f64x2.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o), gv = v128.load(g + o);
+    const pHigh = i8x16.shuffle(pv, pv, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    const gHigh = i8x16.shuffle(gv, gv, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    const low = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(pv), f64x2.mul(vlr, f64x2.promote_low_f32x4(gv))));
+    const high = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(pHigh), f64x2.mul(vlr, f64x2.promote_low_f32x4(gHigh))));
+    v128.store(p + o, i64x2.shuffle(low, high, 0, 2));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - lr * <f64>load<f32>(g + o)));
+  }
+}
+
+/**
  * PyTorch's Adam/AdamW step on one parameter (single-tensor path): decoupled ? p *= 1 - lr*wd : g' = g + wd*p;
  * m = lerp(m, g', 1-b1); v = b2*v + (1-b2)*g'^2; p -= stepSize * m / (sqrt(v)/bc2Sqrt + eps),
  * with stepSize = lr/(1-b1^t), bc2Sqrt = sqrt(1-b2^t), oneMinusBeta1/2 and decay = 1 - lr*wd computed by the

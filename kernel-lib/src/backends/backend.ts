@@ -78,6 +78,12 @@ export interface Backend<S = Storage> {
 
   /** New zero-filled storage of `length` elements. */
   alloc(dtype: DType, length: number): S;
+  /**
+   * Zero-filled storage for what lives as long as a model: a module's own parameters and an optimizer's state
+   * (optional; absent: alloc). The CPU backend puts large float32 ones in WebAssembly memory when the wasm kernels
+   * run the products, so that they are read in place instead of copied in on every call.
+   */
+  allocLongLived?(dtype: DType, length: number): S;
   /** Takes host data onto the device (the CPU backend keeps the array itself). */
   upload(data: TypedArray): S;
   /** Host copy of the storage; a GPU backend blocks here, so prefer `read`. */

@@ -22,8 +22,8 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = options.dtype ?? "float32";
-    this.weight = new Parameter(Tensor.empty([outFeatures, inFeatures], dtype));
-    this.bias = options.bias === false ? null : new Parameter(Tensor.empty([outFeatures], dtype));
+    this.weight = new Parameter(Tensor.emptyLongLived([outFeatures, inFeatures], dtype));
+    this.bias = options.bias === false ? null : new Parameter(Tensor.emptyLongLived([outFeatures], dtype));
     this.resetParameters();
   }
 

@@ -73,8 +73,9 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   }
 }
 
+/** Zero-filled optimizer state: long-lived storage (in wasm memory on the wasm path, see Backend.allocLongLived). */
 function zeros(backend: Backend, dtype: DType, n: number): Storage {
-  const s = backend.alloc(dtype, n);
+  const s = backend.allocLongLived ? backend.allocLongLived(dtype, n) : backend.alloc(dtype, n);
   backend.fill(s, 0);
   return s;
 }

@@ -223,6 +223,16 @@ export class Tensor {
     return new Tensor(getBackend("cpu").alloc(dtype, numelOf(shape)), shape, dtype);
   }
 
+  /**
+   * @internal Zero-filled storage for a module's own parameter (Backend.allocLongLived: on the wasm path, large
+   * float32 ones live in wasm memory). Only for storage nobody else holds: nn.Parameter(t) keeps sharing t's.
+   */
+  static emptyLongLived(shape: Shape, dtype: DType = "float32"): Tensor {
+    const be = getBackend("cpu");
+    const n = numelOf(shape);
+    return new Tensor(be.allocLongLived ? be.allocLongLived(dtype, n) : be.alloc(dtype, n), shape, dtype);
+  }
+
   // ---- storage -------------------------------------------------------------------------------------
   numel(): number {
     return this._numel;

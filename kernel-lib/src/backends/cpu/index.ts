@@ -9,7 +9,7 @@ import { wasmReluBackwardF32, wasmReluF32, wasmSumRowsF32 } from "./wasm/element
 import { wasmSoftmaxCrossEntropyF32 } from "./wasm/training";
 import { getRuntime } from "./wasm/runtime";
 import { adamStep, sgdStep } from "./optim";
-import { nativeReluBackwardF32, nativeReluF32 } from "./native";
+import { nativeReluBackwardF32, nativeReluF32, nativeSgemm } from "./native";
 
 /**
  * Below this many elements the TypeScript loop beats the wasm call with its copies (measured: relu at 768
@@ -27,12 +27,29 @@ function asFloat(op: string, x: TypedArray): FloatArray {
 }
 
 /**
+ * Long-lived float32 storage (a module's parameters, an optimizer's state) of at least this many elements is
+ * allocated in wasm memory when the wasm kernels run the products, i.e. when the native addon is absent or off
+ * (WasmRuntime.residentF32): the products and the optimizer steps then read it in place, where each call copied
+ * it in (and the step copied it out) before. Smaller arrays cost little to copy and stay ordinary arrays.
+ */
+const RESIDENT_MIN = 4096;
+
+function allocLongLived(dtype: DType, length: number): TypedArray {
+  if (dtype === "float32" && length >= RESIDENT_MIN && nativeSgemm() === null) {
+    const resident = getRuntime()?.residentF32(length);
+    if (resident) return resident;
+  }
+  return allocate(dtype, length);
+}
+
+/**
  * The CPU backend: storage is a TypedArray, every kernel is a synchronous loop. Written against its own storage
  * type; `cpuBackend` below is the same object with opaque storage, as ops see it.
  */
 export const cpuHostBackend: Backend<TypedArray> = {
   device: "cpu",
   alloc: (dtype: DType, length: number) => allocate(dtype, length),
+  allocLongLived,
   upload: (data: TypedArray) => data,
   readSync: (s: TypedArray) => s,
   read: (s: TypedArray) => Promise.resolve(s),

@@ -9,7 +9,7 @@
  */
 import type { AdamStepArgs, SgdStepArgs } from "../backend";
 import type { TypedArray } from "../../tensor/dtype";
-import { wasmAdamStepPrecomputedF32 } from "./wasm/training";
+import { wasmAdamStepPrecomputedF32, wasmResidentSgdF32 } from "./wasm/training";
 import { nativeAdamF32, nativeSgdF32 } from "./native";
 
 /** The step's arguments with the momentum buffer. */
@@ -19,7 +19,8 @@ interface SGDArgs extends SgdStepArgs {
 
 function sgdF32(param: Float32Array, grad: Float32Array, a: SGDArgs): void {
   if (a.buf === null && a.weightDecay === 0 && a.sign === 1) {
-    if (!nativeSgdF32(param, grad, Math.fround(a.lr))) plainSgdF32(param, grad, Math.fround(a.lr));
+    const lr = Math.fround(a.lr);
+    if (!nativeSgdF32(param, grad, lr) && !wasmResidentSgdF32(param, grad, lr)) plainSgdF32(param, grad, lr);
     return;
   }
   const r = Math.fround;

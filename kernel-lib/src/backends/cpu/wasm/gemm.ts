@@ -71,14 +71,18 @@ function runGemm(
 ): void {
   if (m === 0 || n === 0) return;
   rt.resetArena();
-  const aPtr = rt.alloc(m * k * 4), bPtr = rt.alloc(k * n * 4), cPtr = rt.alloc(m * n * 4);
-  const biasPtr = bias ? rt.alloc(n * 4) : 0;
+  // Operands already in wasm memory (a parameter's resident storage) are read in place; C always goes through the
+  // arena, so it never aliases them.
+  const aRes = rt.residentOffset(a), bRes = rt.residentOffset(b), biasRes = bias ? rt.residentOffset(bias) : -1;
+  const aPtr = aRes >= 0 ? aRes + aOff * 4 : rt.alloc(m * k * 4), bPtr = bRes >= 0 ? bRes + bOff * 4 : rt.alloc(k * n * 4);
+  const cPtr = rt.alloc(m * n * 4);
+  const biasPtr = !bias ? 0 : biasRes >= 0 ? biasRes : rt.alloc(n * 4);
   rt.reserve();
   const heap = rt.f32();
-  heap.set(a.subarray(aOff, aOff + m * k), aPtr >> 2);
-  heap.set(b.subarray(bOff, bOff + k * n), bPtr >> 2);
+  if (aRes < 0) heap.set(a.subarray(aOff, aOff + m * k), aPtr >> 2);
+  if (bRes < 0) heap.set(b.subarray(bOff, bOff + k * n), bPtr >> 2);
   if (accumulate) heap.set(c.subarray(cOff, cOff + m * n), cPtr >> 2);
-  if (bias) heap.set(bias, biasPtr >> 2);
+  if (bias && biasRes < 0) heap.set(bias, biasPtr >> 2);
   const args = [+transA, +transB, m, n, k, aPtr, bPtr, cPtr, +accumulate, biasPtr, +relu];
   const pool = m * n * k >= THREAD_MIN_MACS ? threadPool(rt) : null;
   const slots = pool ? pool.readySlots() : [];

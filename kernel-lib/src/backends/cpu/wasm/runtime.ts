@@ -1,6 +1,7 @@
 // The wasm kernel instance of the calling thread: mode detection, shared memory layout and a bump arena
 // that each kernel call resets (nothing is cached across calls, so nothing can go stale).
 import { KERNELS_RELAXED_SIMD_BASE64, KERNELS_SIMD_BASE64 } from "./generated/binaries";
+import { ResidentRegion } from "./resident";
 import { wasmApi, WasmMemory, WasmModule } from "./wasm-api";
 
 export type WasmMode = "relaxed-simd" | "simd" | "off";
@@ -16,6 +17,7 @@ export interface KernelExports {
   ): void;
   softmaxCrossEntropy(logits: number, labels: number, rows: number, cols: number, losses: number, grad: number, gradScale: number): number;
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, weightDecay: number, nesterov: number, first: number): void;
+  sgdPlainF32(p: number, g: number, n: number, lr: number): void;
   adamStep(
     p: number, g: number, m: number, v: number, n: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
     eps: number, weightDecay: number, decoupled: number, decay: number, stepSize: number, bc2Sqrt: number,
@@ -69,7 +71,9 @@ export class WasmRuntime {
   readonly ctrlOffset: number;
   readonly slotBytes: number;
   private readonly slotsBase: number;
-  private readonly arenaBase: number;
+  /** Blocks that outlive a call (residentF32); the per-call arena starts at its top. */
+  private readonly resident: ResidentRegion;
+  private readonly residentPtrs = new WeakMap<Float32Array, number>();
   private arenaTop: number;
   private heapF32: Float32Array;
   private heapI32: Int32Array;
@@ -84,8 +88,8 @@ export class WasmRuntime {
     this.ctrlOffset = align(this.exports.heapBase());
     this.slotBytes = align(this.exports.packBytesA()) + align(this.exports.packBytesB()) + 256;
     this.slotsBase = this.ctrlOffset + CTRL_WORDS * 4;
-    this.arenaBase = align(this.slotsBase + MAX_SLOTS * this.slotBytes);
-    this.arenaTop = this.arenaBase;
+    this.resident = new ResidentRegion(align(this.slotsBase + MAX_SLOTS * this.slotBytes));
+    this.arenaTop = this.resident.top;
     this.reserve();
     this.heapF32 = new Float32Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
@@ -101,7 +105,59 @@ export class WasmRuntime {
 
   /** Starts a kernel call: forgets every buffer of the previous call. */
   resetArena(): void {
-    this.arenaTop = this.arenaBase;
+    this.arenaTop = this.resident.top;
+  }
+
+  /**
+   * A zero-filled Float32Array of `length` elements that lives in this runtime's memory until the garbage collector
+   * takes it (then its block is returned), or null where there is no FinalizationRegistry to return it with. The
+   * kernels read it in place (residentOffset) instead of copying it in on every call. The memory is shared, so the
+   * view stays valid when the memory grows. Only called between kernel calls (the arena moves up past it).
+   */
+  residentF32(length: number): Float32Array | null {
+    if (!residentRegistry) return null;
+    const bytes = length * 4 + 64; // 64 bytes of slack for vector reads past the end, as in the arena
+    const ptr = this.resident.alloc(bytes);
+    try {
+      this.arenaTop = Math.max(this.arenaTop, this.resident.top);
+      this.reserve();
+    } catch (e) {
+      this.resident.release(ptr, bytes);
+      throw e;
+    }
+    const view = new Float32Array(this.memory.buffer, ptr, length);
+    view.fill(0); // a reused block holds what its last owner left
+    this.residentPtrs.set(view, ptr);
+    residentRegistry.register(view, { rt: this, ptr, bytes }, view);
+    return view;
+  }
+
+  /**
+   * Returns the block of a residentF32 array now instead of when it is collected; the array must not be used
+   * afterwards (its memory is handed out again). False when `a` is not a resident array of this runtime.
+   */
+  freeResident(a: Float32Array): boolean {
+    const ptr = this.residentPtrs.get(a);
+    if (ptr === undefined || !residentRegistry) return false;
+    residentRegistry.unregister(a);
+    this.residentPtrs.delete(a);
+    this.resident.release(ptr, a.length * 4 + 64);
+    return true;
+  }
+
+  /** Byte offset of `a` in this runtime's memory when residentF32 made it, else -1. */
+  residentOffset(a: Float32Array): number {
+    return this.residentPtrs.get(a) ?? -1;
+  }
+
+  /** Bytes of the resident region in use and in holes (diagnostics and tests). */
+  residentBytes(): { top: number; holes: number } {
+    return { top: this.resident.top - this.resident.base, holes: this.resident.holeBytes() };
+  }
+
+  /** Returns the block of a collected resident array (the FinalizationRegistry calls it, between kernel calls). */
+  releaseResident(ptr: number, bytes: number): void {
+    this.resident.release(ptr, bytes);
   }
 
   /** Reserves bytes (64-byte aligned) in the arena; call reserve() before touching them. */
@@ -113,9 +169,10 @@ export class WasmRuntime {
 
   /** Grows memory to cover everything allocated so far. */
   reserve(): void {
-    const need = Math.ceil(this.arenaTop / PAGE);
+    const end = Math.max(this.arenaTop, this.resident.top);
+    const need = Math.ceil(end / PAGE);
     const have = this.memory.buffer.byteLength / PAGE;
-    if (need > MAX_PAGES) throw new Error(`wasm kernels: ${this.arenaTop} bytes exceed the 2 GiB kernel memory`);
+    if (need > MAX_PAGES) throw new Error(`wasm kernels: ${end} bytes exceed the 2 GiB kernel memory`);
     if (need > have) this.memory.grow(need - have);
   }
 
@@ -134,6 +191,15 @@ export class WasmRuntime {
     this.heapI32 = new Int32Array(this.memory.buffer);
   }
 }
+
+interface ResidentBlock {
+  rt: WasmRuntime;
+  ptr: number;
+  bytes: number;
+}
+const residentRegistry = typeof FinalizationRegistry === "function"
+  ? new FinalizationRegistry<ResidentBlock>((block) => block.rt.releaseResident(block.ptr, block.bytes))
+  : null;
 
 function modeFromEnv(): WasmMode | "auto" {
   const value = typeof process !== "undefined" ? process.env.KERNEL_LIB_WASM : undefined;

@@ -141,19 +141,38 @@ export function wasmAdamStepPrecomputedF32(param: F32, grad: F32, expAvg: F32, e
   const n = checkSameLength(op, { param, grad, expAvg, expAvgSq });
   if (c.weightDecay !== 0 && c.shrink !== 1) throw new Error(`${op}: give either weightDecay (Adam) or shrink (AdamW), not both`);
   rt.resetArena();
-  const pPtr = rt.alloc(n * 4), gPtr = rt.alloc(n * 4), mPtr = rt.alloc(n * 4), vPtr = rt.alloc(n * 4);
+  // resident arrays (a parameter's storage and its optimizer state, WasmRuntime.residentF32) are updated in place
+  const arrays = [param, grad, expAvg, expAvgSq];
+  const resident = arrays.map((x) => rt.residentOffset(x));
+  const [pPtr, gPtr, mPtr, vPtr] = resident.map((r) => (r >= 0 ? r : rt.alloc(n * 4)));
   rt.reserve();
   const heap = rt.f32();
-  heap.set(param, pPtr >> 2);
-  heap.set(grad, gPtr >> 2);
-  heap.set(expAvg, mPtr >> 2);
-  heap.set(expAvgSq, vPtr >> 2);
+  const ptrs = [pPtr, gPtr, mPtr, vPtr];
+  arrays.forEach((x, i) => { if (resident[i] < 0) heap.set(x, ptrs[i] >> 2); });
   // The kernel applies decay only when weightDecay != 0: AdamW passes a nonzero marker with decoupled = 1.
   const decoupled = c.shrink !== 1;
   rt.exports.adamStep(pPtr, gPtr, mPtr, vPtr, n, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.eps,
     decoupled ? 1 : c.weightDecay, +decoupled, c.shrink, c.stepSize, c.bc2Sqrt);
-  param.set(heap.subarray(pPtr >> 2, (pPtr >> 2) + n));
-  expAvg.set(heap.subarray(mPtr >> 2, (mPtr >> 2) + n));
-  expAvgSq.set(heap.subarray(vPtr >> 2, (vPtr >> 2) + n));
+  for (const i of [0, 2, 3]) if (resident[i] < 0) arrays[i].set(heap.subarray(ptrs[i] >> 2, (ptrs[i] >> 2) + n));
+  return true;
+}
+
+/**
+ * p -= lr·g in place on the wasm kernel, rounded as PyTorch's loop and optim.ts's plainSgdF32 (bit-identical), when
+ * `param` is resident in wasm memory (a module's parameter, WasmRuntime.residentF32); the gradient is copied in
+ * unless it is resident too. Returns false, changing nothing, for any other parameter (the TypeScript loop runs).
+ */
+export function wasmResidentSgdF32(param: F32, grad: F32, lr: number): boolean {
+  const rt = getRuntime();
+  if (!rt) return false;
+  const pPtr = rt.residentOffset(param);
+  if (pPtr < 0) return false;
+  const n = checkSameLength("wasmResidentSgdF32", { param, grad });
+  rt.resetArena();
+  const gRes = rt.residentOffset(grad);
+  const gPtr = gRes >= 0 ? gRes : rt.alloc(n * 4);
+  rt.reserve();
+  if (gRes < 0) rt.f32().set(grad, gPtr >> 2);
+  rt.exports.sgdPlainF32(pPtr, gPtr, n, lr);
   return true;
 }
