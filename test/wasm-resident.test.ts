@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { setNativeBlasEnabled } from "../kernel-lib/src/backends/cpu/native";
 import { wasmGemmF32 } from "../kernel-lib/src/backends/cpu/wasm/gemm";
 import { ResidentRegion } from "../kernel-lib/src/backends/cpu/wasm/resident";
-import { getRuntime } from "../kernel-lib/src/backends/cpu/wasm/runtime";
+import { getRuntime, setWasmMode } from "../kernel-lib/src/backends/cpu/wasm/runtime";
 import { wasmResidentSgdF32 } from "../kernel-lib/src/backends/cpu/wasm/training";
 import { torch } from "../kernel-lib/src/index";
 import type { Tensor } from "../kernel-lib/src/tensor/tensor";
@@ -147,6 +147,22 @@ describe("training with resident parameters", () => {
       // with the addon absent both models are resident, and the comparison still holds
       const a = train(plain, makeOpt), b = train(resident, makeOpt);
       a.forEach((values, i) => expect(bits(b[i]), `parameter ${i}`).toEqual(bits(values)));
+    }
+  });
+
+  it.skipIf(!rt)("a model made before the wasm runtime is replaced keeps training correctly (its arrays are then copied)", () => {
+    const plain = mlp(false), resident = mlp(true);
+    const weight = (resident.parameters()[0] as unknown as { _data: Float32Array })._data;
+    const before = getRuntime()!;
+    expect(before.residentOffset(weight)).toBeGreaterThan(0);
+    setWasmMode("simd"); // a new runtime, with its own memory, even in the same mode
+    try {
+      expect(getRuntime()!.residentOffset(weight)).toBe(-1);
+      const sgd = (p: Tensor[]) => new torch.optim.SGD(p, { lr: 0.05 });
+      const a = train(plain, sgd), b = train(resident, sgd);
+      a.forEach((values, i) => expect(bits(b[i]), `parameter ${i}`).toEqual(bits(values)));
+    } finally {
+      setWasmMode("auto");
     }
   });
 

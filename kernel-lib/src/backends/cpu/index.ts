@@ -36,8 +36,12 @@ const RESIDENT_MIN = 4096;
 
 function allocLongLived(dtype: DType, length: number): TypedArray {
   if (dtype === "float32" && length >= RESIDENT_MIN && nativeSgemm() === null) {
-    const resident = getRuntime()?.residentF32(length);
-    if (resident) return resident;
+    try {
+      const resident = getRuntime()?.residentF32(length);
+      if (resident) return resident;
+    } catch {
+      // past the 2 GiB of wasm memory: an ordinary array, which the kernels copy in as before
+    }
   }
   return allocate(dtype, length);
 }
