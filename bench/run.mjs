@@ -142,7 +142,7 @@ const machine = {
   loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd, kernelLibGemm: blas,
   webgpu: webgpu ? webgpu.adapter : { unavailable: webgpuRun.unavailable ?? webgpuRun.error ?? "unknown" },
 };
-const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${blas.core}; ${blas.threads} threads; small-side kernels ${blas.smallGemm ?? "absent"}), wasm beside it with KERNEL_LIB_BLAS=off`
+const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${blas.core}; ${blas.threads} threads; small-side kernels ${blas.smallGemm ?? "absent"}; no-small-side kernels ${blas.midGemm ?? "absent"}), wasm beside it with KERNEL_LIB_BLAS=off`
   : `wasm (native BLAS not used: ${blas.reason})`;
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
   ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +

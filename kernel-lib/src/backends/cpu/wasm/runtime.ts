@@ -1,5 +1,6 @@
-// The wasm kernel instance of the calling thread: mode detection, shared memory layout and a bump arena
-// that each kernel call resets (nothing is cached across calls, so nothing can go stale).
+// The wasm kernel instance of the calling thread: mode detection, shared memory layout, a bump arena that each
+// kernel call resets (nothing is cached across calls, so nothing can go stale), and below it the resident region:
+// arrays that live in wasm memory as a parameter's own storage (residentF32), which the kernels read in place.
 import { KERNELS_RELAXED_SIMD_BASE64, KERNELS_SIMD_BASE64 } from "./generated/binaries";
 import { ResidentRegion } from "./resident";
 import { wasmApi, WasmMemory, WasmModule } from "./wasm-api";
