@@ -98,6 +98,8 @@ describe("blas.c's Accelerate variant", () => {
     expect(r.status, r.stderr).toBe(0);
     const addon = createRequire(__filename)(out) as { sgemm: NativeSgemm; info(): { config: string; core: string; threads: number; cores: number }; setThreads(n: number): void };
     expect(addon.info()).toMatchObject({ config: expect.stringMatching(/^Apple Accelerate/), core: "Accelerate", threads: 1 });
+    // Accelerate keeps the products with no small side (it picks its own threads)
+    expect((addon.info() as { midGemm?: string }).midGemm).toMatch(/^off \(Accelerate picks its own threads\)$/);
     expect(addon.info().cores).toBeGreaterThanOrEqual(1);
     addon.setThreads(2);
     expect(addon.info().threads).toBe(2);

@@ -15,7 +15,8 @@
  * rows of B) while the calling thread does the left part. Every output is computed by the same sequence of
  * operations whichever thread and column block it falls in, so results do not depend on the thread count. One
  * caller at a time uses the helper (a trylock); a second thread of the process that calls meanwhile gets OpenBLAS.
- * KERNEL_LIB_SMALL_GEMM=off and =avx2 turn these off with the small-side ones.
+ * KERNEL_LIB_SMALL_GEMM=off and =avx2 turn these off with the small-side ones; the Accelerate build (macOS) leaves
+ * these products to Accelerate, which picks its own threads.
  */
 #ifndef KERNEL_LIB_MID_GEMM_H
 #define KERNEL_LIB_MID_GEMM_H
@@ -130,8 +131,10 @@ static int mid_helper_ready(void) {
 
 /* Runs C[m,n] (+)= op(A) op(B) on `threads` threads (1 or 2) when these kernels cover it; returns 0, having done
  * nothing, when OpenBLAS should. */
+static int mid_gemm_on = 0; /* set by mid_gemm_init */
+
 static int mid_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c, int acc, int threads) {
-  if (small_gemm_on != 512 || threads > 2 || m <= SMALL_SIDE || n <= SMALL_SIDE || k <= SMALL_SIDE) return 0;
+  if (!mid_gemm_on || threads > 2 || m <= SMALL_SIDE || n <= SMALL_SIDE || k <= SMALL_SIDE) return 0;
   if (m * n * k > MID_MAX_MACS || k > MID_MAX_K || (tb && n * k > MID_MAX_SCRATCH)) return 0;
   if (pthread_mutex_trylock(&mid_in_use) != 0) return 0;
   if (tb && mid_bt_cap < n * k) {
@@ -172,7 +175,14 @@ static int mid_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const float
 /* After small_gemm_init: on with the AVX-512 small-side kernels. With AVX2 alone OpenBLAS's Haswell kernels already
  * run at the vector units' peak (118-120 GFLOP/s a core here), so these would not be faster. */
 static void mid_gemm_init(void) {
-  if (small_gemm_on == 512) mid_gemm_setting = "avx512";
+#ifdef KERNEL_LIB_ACCELERATE
+  /* Accelerate runs large products on as many cores as it likes (setThreads only records a number), which two
+   * threads of ours need not beat on an AVX-512 Mac; it keeps them. */
+  mid_gemm_setting = "off (Accelerate picks its own threads)";
+  return;
+#endif
+  mid_gemm_on = small_gemm_on == 512;
+  if (mid_gemm_on) mid_gemm_setting = "avx512";
   else if (small_gemm_on == 2) mid_gemm_setting = "off (AVX2 only: OpenBLAS's kernels are at its peak)";
   else mid_gemm_setting = "off (as the small-side kernels)";
 }
