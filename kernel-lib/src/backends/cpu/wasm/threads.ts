@@ -109,8 +109,9 @@ class ThreadPool {
     const a = args;
     this.rt.exports.gemmRange(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], chunks[0][0], chunks[0][1], sa, sb, tmp);
     // Spin a bounded while for the workers before sleeping: woken from Atomics.wait, the caller resumed 29 µs after
-    // the last worker finished, a fifth of a batch-12 product's time. With the spin the sgd12 step on the wasm path
-    // took 1136-1172 µs against 1178-1257 (bench/README.md). Workers do not spin: that measured no better.
+    // the last worker finished, a fifth of a batch-12 product's time. Over eight alternating pairs of runs the sgd12
+    // step on the wasm path took 1164 µs on average with the spin against 1208 without (bench/README.md). Workers
+    // do not spin: that measured no better.
     for (let spin = 0; spin < CALLER_SPIN_LOADS && Atomics.load(ctrl, PENDING) !== 0; spin++);
     for (let p = Atomics.load(ctrl, PENDING); p !== 0; p = Atomics.load(ctrl, PENDING)) Atomics.wait(ctrl, PENDING, p);
     if (Atomics.exchange(ctrl, ERROR, 0) !== 0) throw new Error("wasm gemm: a worker thread failed");
