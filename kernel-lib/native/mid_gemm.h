@@ -1,8 +1,8 @@
 /*
  * Products with no small side (every side > SMALL_SIDE, up to MID_MAX_MACS multiply-adds) on AVX-512 CPUs, included
  * by blas.c after small_gemm.h. The batch-256 recipe's two large products (256x256x784 forward, 256x784x256 weight
- * gradient) took 417-470 us each in OpenBLAS's Haswell kernels on two threads; the small-side row form
- * (small_gemm_kernels.h) runs them at 225-245 GFLOP/s on one thread against OpenBLAS's 118-120, because it uses all
+ * gradient) took 417-522 us each in OpenBLAS's Haswell kernels on two threads; the small-side row form
+ * (small_gemm_kernels.h) runs them at 210-245 GFLOP/s on one thread against OpenBLAS's 118-120, because it uses all
  * 512 bits of a Zen 5 or Xeon FMA unit where the Haswell kernels use 256 (bench/README.md, "Products with no small
  * side").
  *
@@ -37,7 +37,7 @@ static const char* mid_gemm_setting = "off (needs the AVX-512 small-side kernels
 
 /* Bt[p, j] = B[j, p] for rows j0 <= j < j1 of B [n,k] (row length k) into Bt (row length ldt), in 8x8 blocks. The
  * k blocks are outside, so the writes run along rows of Bt and the reads revisit the same lines of B's rows while
- * they are still in L1 (the other order, down the columns of Bt, took 105 us for a 256x784 B against 33). */
+ * they are still in L1 (the other order, down the columns of Bt, took 103-112 us for a 256x784 B against 20-24). */
 static __attribute__((target("avx2"))) void mid_transpose(const float* b, int64_t k, float* bt, int64_t ldt, int64_t j0, int64_t j1) {
   const int64_t j8 = j0 + (j1 - j0) / 8 * 8, p8 = k / 8 * 8;
   for (int64_t p = 0; p < p8; p += 8) {
