@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { nativeAdamF32, nativeSgdF32, setNativeBlasEnabled } from "../kernel-lib/src/backends/cpu/native";
 import { wasmAdamStepPrecomputedF32 } from "../kernel-lib/src/backends/cpu/wasm/training";
 import { torch } from "../kernel-lib/src";
+import { f32Bits } from "./wasm-helpers";
 
 const built = existsSync(join(__dirname, "..", "kernel-lib", "dist", "native", "blas.node")) && process.env.KERNEL_LIB_BLAS !== "off";
 const SIZES = [1, 3, 4, 7, 1029];
@@ -22,7 +23,7 @@ function randomF32(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const bits = f32Bits;
 
 describe.runIf(built)("native optimizer steps", () => {
   it("SGD: p - lr·g rounded once, bit for bit the TypeScript loop's double-then-round", () => {

@@ -8,6 +8,11 @@ import ts from "typescript";
 
 export const EPS32 = 2 ** -24;
 
+/** The raw bit patterns of a Float32Array (for bit-for-bit comparisons; NaNs compare by payload). */
+export function f32Bits(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+}
+
 export function filled(length: number, seed: number): Float32Array {
   const out = new Float32Array(length);
   let s = seed >>> 0;

@@ -11,10 +11,10 @@ import { getRuntime, setWasmMode } from "../kernel-lib/src/backends/cpu/wasm/run
 import { wasmResidentSgdF32 } from "../kernel-lib/src/backends/cpu/wasm/training";
 import { torch } from "../kernel-lib/src/index";
 import type { Tensor } from "../kernel-lib/src/tensor/tensor";
-import { filled } from "./wasm-helpers";
+import { f32Bits, filled } from "./wasm-helpers";
 
 const ROOT = join(__dirname, "..");
-const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength)));
+const bits = f32Bits;
 
 afterAll(() => {
   setNativeBlasEnabled(true);

@@ -117,7 +117,7 @@ export class WasmRuntime {
    */
   residentF32(length: number): Float32Array | null {
     if (!residentRegistry) return null;
-    const bytes = length * 4 + 64; // 64 bytes of slack for vector reads past the end, as in the arena
+    const bytes = residentBlockBytes(length);
     const ptr = this.resident.alloc(bytes);
     try {
       this.arenaTop = Math.max(this.arenaTop, this.resident.top);
@@ -142,7 +142,7 @@ export class WasmRuntime {
     if (ptr === undefined || !residentRegistry) return false;
     residentRegistry.unregister(a);
     this.residentPtrs.delete(a);
-    this.resident.release(ptr, a.length * 4 + 64);
+    this.resident.release(ptr, residentBlockBytes(a.length));
     return true;
   }
 
@@ -191,6 +191,11 @@ export class WasmRuntime {
     this.heapF32 = new Float32Array(this.memory.buffer);
     this.heapI32 = new Int32Array(this.memory.buffer);
   }
+}
+
+/** Bytes of the block behind a resident array: 64 of slack for vector reads past the end, as in the arena. */
+function residentBlockBytes(length: number): number {
+  return length * 4 + 64;
 }
 
 interface ResidentBlock {
