@@ -16,6 +16,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.optim as optim
+
+from torch_bench import blas_threads
 from torchvision import datasets, transforms
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -86,6 +88,7 @@ def main():
     print(json.dumps({
         "steps": steps, "train_seconds": train_seconds, "eval_seconds": eval_seconds, "load_seconds": load_seconds,
         "test_accuracy": correct / total, "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "blas_threads": blas_threads(),
     }))
 
 

@@ -130,7 +130,7 @@ if (withMnist) {
       continue;
     }
     const ratio = lib.startsWith("kernel-lib") && torchSeconds ? `${fmt(r.train_seconds / torchSeconds, 2)}x` : "";
-    table += `| ${lib} | ${fmt(r.train_seconds, 2)} | ${fmt(r.eval_seconds, 2)} | ${r.threads} | ${ratio} |\n`;
+    table += `| ${lib} | ${fmt(r.train_seconds, 2)} | ${fmt(r.eval_seconds, 2)} | ${r.threads}${r.blas_threads ? ` (its OpenBLAS ${r.blas_threads})` : ""} | ${ratio} |\n`;
   }
 }
 const loadAtEnd = os.loadavg()[0];
@@ -146,7 +146,7 @@ const gemmLine = blas.available ? `native OpenBLAS (${blas.config}; kernels ${bl
   : `wasm (native BLAS not used: ${blas.reason})`;
 const header = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}` +
   ` (${relaxedFlag.join(" ") || "no extra flags"}), load average ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end; tfjs-wasm threads: ${contenders["tfjs-wasm"]?.threads ?? "n/a"}` +
-  `; kernel-lib GEMM: ${gemmLine}; kernel-lib webgpu: ${webgpu ? `${webgpu.adapter.vendor} ${webgpu.adapter.description}` : `not measured (${machine.webgpu.unavailable})`}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"}\n`;
+  `; kernel-lib GEMM: ${gemmLine}; kernel-lib webgpu: ${webgpu ? `${webgpu.adapter.vendor} ${webgpu.adapter.description}` : `not measured (${machine.webgpu.unavailable})`}; kernel-lib wasm threads: ${contenders["kernel-lib relaxed-simd"]?.threads ?? "n/a"}; PyTorch ${contenders.PyTorch?.torch ?? "n/a"} threads: ${contenders.PyTorch?.threads ?? "n/a"} (torch.get_num_threads()), its OpenBLAS threads: ${contenders.PyTorch?.blas_threads ?? "n/a"}\n`;
 console.log(header);
 console.log(table);
 mkdirSync(join(here, "results"), { recursive: true });

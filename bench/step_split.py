@@ -66,7 +66,7 @@ def main():
     print(json.dumps({
         "side": "pytorch", "recipe": recipe, "steps": steps, "batch_us": us[0], "forward_us": us[1], "backward_us": us[2],
         "step_us": us[3], "total_us": total, "gemm_us": round(gemm_us), "other_us": round(total - gemm_us),
-        "threads": torch.get_num_threads(),
+        "threads": torch.get_num_threads(), "blas_threads": tb.blas_threads(),
     }))
 
 

@@ -114,8 +114,22 @@ def train(recipe_name, epochs):
     }
 
 
+def blas_threads():
+    """OpenBLAS's own thread count (Debian's PyTorch calls the system OpenBLAS for its products, and OpenBLAS runs its
+    own pool, whatever torch.get_num_threads() says); None when no OpenBLAS is loaded."""
+    import ctypes
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line or "libblas" in line}
+    for path in sorted(paths):
+        try:
+            return ctypes.CDLL(path).openblas_get_num_threads()
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
 def main(argv):
-    info = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas_threads": blas_threads()}
     if len(argv) >= 2 and argv[0] == "matmul":
         shapes = [tuple(int(x) for x in s.split(",")) for s in argv[1:]]
         out = {**info, "matmul": [time_matmul(*s) for s in shapes]}
