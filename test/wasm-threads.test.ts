@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { setWasmMode, shutdownWasmThreads, wasmGemmF32, wasmKernelInfo, wasmThreadsReady, THREAD_MIN_MACS } from "../kernel-lib/src/backends/cpu/wasm/index";
+import { setWasmMode, shutdownWasmThreads, wasmGemmF32, wasmKernelInfo, wasmThreadsReady, SPLIT_FINE_MACS, THREAD_MIN_MACS } from "../kernel-lib/src/backends/cpu/wasm/index";
 import { filled, runChild } from "./wasm-helpers";
 
 describe("wasm GEMM worker threads", () => {
@@ -41,6 +41,34 @@ describe("wasm GEMM worker threads", () => {
       expect(Array.from(threaded), `m=${sm} k=${sk} n=${sn} transA=${tA} transB=${tB}`).toEqual(Array.from(single));
       expect(await wasmThreadsReady()).toBe(2);
     }
+  });
+
+  it("claims chunks: finer splits of large products and many products in a row match one thread bit for bit", async () => {
+    process.env.KERNEL_LIB_THREADS = "3";
+    setWasmMode("simd");
+    expect(await wasmThreadsReady()).toBe(2);
+    // above SPLIT_FINE_MACS the columns are cut into two chunks per thread, claimed by whichever thread is free
+    const [m, k, n] = [260, 260, 250];
+    expect(m * k * n).toBeGreaterThanOrEqual(SPLIT_FINE_MACS);
+    const jobs: Array<{ tA: boolean; tB: boolean; m: number; n: number; k: number; a: Float32Array; b: Float32Array }> = [];
+    for (const [tA, tB] of [[false, false], [false, true], [true, false]] as const) {
+      jobs.push({ tA, tB, m, n, k, a: filled(m * k, 9), b: filled(k * n, 10) });
+    }
+    // back-to-back products just above the threading threshold, so that a worker still finishing (or waking for) one
+    // job overlaps the next: a chunk claimed under a stale job would show up as a wrong block here
+    for (let i = 0; i < 60; i++) jobs.push({ tA: false, tB: i % 2 === 1, m: 64, n: 130, k: 260, a: filled(64 * 260, 11 + i), b: filled(260 * 130, 12 + i) });
+    const threaded = jobs.map((j) => {
+      const c = new Float32Array(j.m * j.n);
+      wasmGemmF32(j.tA, j.tB, j.m, j.n, j.k, j.a, 0, j.b, 0, c, 0, false);
+      return c;
+    });
+    await shutdownWasmThreads();
+    jobs.forEach((j, i) => {
+      const single = new Float32Array(j.m * j.n);
+      wasmGemmF32(j.tA, j.tB, j.m, j.n, j.k, j.a, 0, j.b, 0, single, 0, false);
+      expect(Array.from(threaded[i]), `job ${i}: m=${j.m} k=${j.k} n=${j.n} transA=${j.tA} transB=${j.tB}`).toEqual(Array.from(single));
+    });
+    expect(64 * 130 * 260).toBeGreaterThanOrEqual(THREAD_MIN_MACS);
   });
 
   it("does not keep the process alive: a script using threads exits on its own", () => {

@@ -2,7 +2,7 @@
 import { checkDims, checkFloat32, checkSpan } from "./check";
 import { gemmF32Ts } from "./fallback";
 import { getRuntime, WasmRuntime } from "./runtime";
-import { readyWorkerCount, threadPool } from "./threads";
+import { MAX_CHUNKS, readyWorkerCount, threadPool } from "./threads";
 
 /**
  * Products with fewer multiply-adds than this stay on the calling thread: waking a worker costs tens of µs. Measured
@@ -10,6 +10,14 @@ import { readyWorkerCount, threadPool } from "./threads";
  * tie or lose by 13-25 µs (74-105 µs on one); at 2.1 M (64x512x64, 256x256x32) they win by 14-23 µs.
  */
 export const THREAD_MIN_MACS = 1 << 21;
+/**
+ * From this many multiply-adds on (a chunk then takes 100 µs or more) a product is cut into CHUNKS_PER_THREAD chunks
+ * per thread, so that a thread held up (woken late, or its core taken) leaves some of its share to the others. Each
+ * chunk packs its A panels again: measured on one thread (AMD EPYC), 256x256x784 as 1 / 2 / 4 / 8 column chunks took
+ * 2098 / 2111 / 2150 / 2228 µs in all.
+ */
+export const SPLIT_FINE_MACS = 1 << 24;
+const CHUNKS_PER_THREAD = 2;
 const NR = 8;
 
 type F32 = Float32Array;
@@ -85,10 +93,11 @@ function runGemm(
   if (bias && biasRes < 0) heap.set(bias, biasPtr >> 2);
   const args = [+transA, +transB, m, n, k, aPtr, bPtr, cPtr, +accumulate, biasPtr, +relu];
   const pool = m * n * k >= THREAD_MIN_MACS ? threadPool(rt) : null;
-  const slots = pool ? pool.readySlots() : [];
-  const chunks = columnChunks(n, 1 + slots.length);
-  if (pool && chunks.length > 1) {
-    pool.gemm(args, chunks, slots);
+  const helpers = pool ? pool.readySlots().length : 0;
+  const threads = 1 + helpers;
+  const bounds = columnBounds(n, m * n * k >= SPLIT_FINE_MACS ? CHUNKS_PER_THREAD * threads : threads);
+  if (pool && helpers > 0 && bounds.length > 2) {
+    pool.gemm(args, bounds, Math.min(helpers, bounds.length - 2));
   } else {
     const [sa, sb, tmp] = rt.slot(0);
     rt.exports.gemmRange(args[0], args[1], m, n, k, aPtr, bPtr, cPtr, args[8], biasPtr, args[10], 0, n, sa, sb, tmp);
@@ -96,16 +105,19 @@ function runGemm(
   c.set(rt.f32().subarray(cPtr >> 2, (cPtr >> 2) + m * n), cOff);
 }
 
-/** Splits [0,n) into at most `parts` ranges whose boundaries are multiples of the register tile width. */
-function columnChunks(n: number, parts: number): Array<[number, number]> {
+/**
+ * Boundaries splitting [0,n) into at most `parts` column chunks whose edges are multiples of the register tile width
+ * (chunk i is [b[i], b[i+1])).
+ */
+function columnBounds(n: number, parts: number): number[] {
   const tiles = Math.ceil(n / NR);
-  const count = Math.max(1, Math.min(parts, tiles));
-  const chunks: Array<[number, number]> = [];
-  for (let i = 0; i < count; i++) {
-    const lo = Math.min(n, Math.floor((tiles * i) / count) * NR), hi = Math.min(n, Math.floor((tiles * (i + 1)) / count) * NR);
-    if (hi > lo) chunks.push([lo, hi]);
+  const count = Math.max(1, Math.min(parts, tiles, MAX_CHUNKS));
+  const bounds = [0];
+  for (let i = 1; i <= count; i++) {
+    const edge = i === count ? n : Math.min(n, Math.floor((tiles * i) / count) * NR);
+    if (edge > bounds[bounds.length - 1]) bounds.push(edge);
   }
-  return chunks;
+  return bounds;
 }
 
 export { readyWorkerCount };

@@ -3,7 +3,7 @@
 import { detectWasmSupport, getRuntime, setWasmMode, wasmMode, WasmMode } from "./runtime";
 import { readyWorkerCount, shutdownThreads, startThreads } from "./threads";
 
-export { wasmGemmF32, wasmLinearF32, THREAD_MIN_MACS } from "./gemm";
+export { wasmGemmF32, wasmLinearF32, THREAD_MIN_MACS, SPLIT_FINE_MACS } from "./gemm";
 export { wasmSoftmaxCrossEntropyF32, wasmSgdStepF32, wasmAdamStepF32, wasmAdamStepPrecomputedF32 } from "./training";
 export type { SgdOptions, AdamOptions, AdamCoefficients } from "./training";
 export { wasmReluF32, wasmReluBackwardF32, wasmAddBiasF32, wasmSumRowsF32 } from "./elementwise";

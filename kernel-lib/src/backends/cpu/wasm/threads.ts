@@ -1,48 +1,78 @@
-// Worker threads over the runtime's shared memory. Dispatch is synchronous: the caller posts column ranges in
-// the control block, wakes the workers with Atomics.notify, does its own range, then waits for them (a bounded spin,
-// then Atomics.wait).
+// Worker threads over the runtime's shared memory. Dispatch is synchronous: the caller posts one job (the product's
+// arguments and its column chunks) in the control block and wakes the workers with Atomics.notify; then every thread,
+// the caller included, claims chunks one at a time until none is left, and the caller waits for the last to finish (a
+// bounded spin, then Atomics.wait). Claiming instead of a fixed chunk per thread means a worker that wakes late, or
+// loses its core for a while, leaves its chunks to the others instead of holding up the product.
 // Workers are unref'd once online (they never keep the process alive) and are created once per runtime.
 import * as os from "node:os";
 import { Worker } from "node:worker_threads";
 import { CTRL_WORDS, MAX_SLOTS, onRuntimeReplaced, WasmRuntime } from "./runtime";
 
 // Control block words.
-const SEQ = 0;
-const PENDING = 1;
-const ERROR = 2;
-const JOB_BASE = 16;
-const JOB_WORDS = 16;
-// Job words, relative to JOB_BASE + slot * JOB_WORDS.
-const J_SEQ = 0, J_READY = 1, J_ARGS = 2; // J_ARGS..J_ARGS+11: transA transB m n k a b c acc bias relu n0; then n1
-const ARG_COUNT = 13;
+const SEQ = 0;       // the job's sequence number; workers wait on it
+const PENDING = 1;   // chunks of the job not finished yet; the caller waits on it
+const ERROR = 2;     // set by a worker whose kernel threw
+const CLAIM = 3;     // (job tag << 8) | index of the next unclaimed chunk
+const READY_BASE = 16; // READY_BASE + slot: 1 once that worker can take jobs
+const ARGS = 32;     // 11 words: transA transB m n k a b c acc bias relu
+const COUNT = 44;    // how many chunks
+const BOUNDS = 48;   // COUNT + 1 column boundaries
+/** The most chunks one job can have (CLAIM keeps the index in 8 bits; BOUNDS must fit the control block). */
+export const MAX_CHUNKS = 64;
 /** Loads of the pending count the caller spins through before Atomics.wait (a few hundred µs at most). */
 const CALLER_SPIN_LOADS = 1 << 18;
 
-if (JOB_BASE + MAX_SLOTS * JOB_WORDS > CTRL_WORDS) throw new Error("wasm threads: control block too small");
+if (READY_BASE + MAX_SLOTS >= ARGS || BOUNDS + MAX_CHUNKS + 1 > CTRL_WORDS) throw new Error("wasm threads: control block too small");
+
+/** The CLAIM word's high bits for job `seq` (23 bits of it, so the word stays a positive int32). */
+function claimTag(seq: number): number {
+  return (seq & 0x7fffff) << 8;
+}
+
+// The claim loop, shared by the caller (below) and the workers (as source): claims chunk after chunk of job `seq` with
+// compareExchange, stopping when the job has none left or a newer job replaced it. The job's words cannot change while
+// one of its chunks is claimed and unfinished, so they are read after the claim.
+const CLAIM_LOOP = `
+function runChunks(ctrl, ex, seq, scratch) {
+  const tag = (seq & 0x7fffff) << 8;
+  for (;;) {
+    const v = Atomics.load(ctrl, ${CLAIM});
+    if ((v & ~0xff) !== tag || (v & 0xff) >= ctrl[${COUNT}]) return;
+    if (Atomics.compareExchange(ctrl, ${CLAIM}, v, v + 1) !== v) continue;
+    const i = v & 0xff;
+    try {
+      const g = (j) => ctrl[${ARGS} + j];
+      ex.gemmRange(g(0), g(1), g(2), g(3), g(4), g(5), g(6), g(7), g(8), g(9), g(10),
+        ctrl[${BOUNDS} + i], ctrl[${BOUNDS} + i + 1], scratch[0], scratch[1], scratch[2]);
+    } catch (e) {
+      Atomics.store(ctrl, ${ERROR}, 1);
+    }
+    if (Atomics.sub(ctrl, ${PENDING}, 1) === 1) Atomics.notify(ctrl, ${PENDING});
+  }
+}
+`;
 
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, ctrlOffset, slot, scratch } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, ctrlOffset, ${CTRL_WORDS});
-const job = ${JOB_BASE} + slot * ${JOB_WORDS};
+${CLAIM_LOOP}
 let seen = Atomics.load(ctrl, ${SEQ});
-Atomics.store(ctrl, job + ${J_READY}, 1);
+Atomics.store(ctrl, ${READY_BASE} + slot, 1);
 for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   const s = Atomics.load(ctrl, ${SEQ});
   if (s === seen) continue;
   seen = s;
-  if (Atomics.load(ctrl, job + ${J_SEQ}) !== s) continue;
-  try {
-    const g = (i) => ctrl[job + ${J_ARGS} + i];
-    ex.gemmRange(g(0), g(1), g(2), g(3), g(4), g(5), g(6), g(7), g(8), g(9), g(10), g(11), g(12), scratch[0], scratch[1], scratch[2]);
-  } catch (e) {
-    Atomics.store(ctrl, ${ERROR}, 1);
-  }
-  if (Atomics.sub(ctrl, ${PENDING}, 1) === 1) Atomics.notify(ctrl, ${PENDING});
+  runChunks(ctrl, ex, s, scratch);
 }
 `;
+
+// The caller's copy of the claim loop (the same source, so both sides claim alike).
+const runChunks = new Function(`${CLAIM_LOOP}\nreturn runChunks;`)() as (
+  ctrl: Int32Array, ex: WasmRuntime["exports"], seq: number, scratch: readonly number[],
+) => void;
 
 function workersFromEnv(): number {
   const value = typeof process !== "undefined" ? process.env.KERNEL_LIB_THREADS : undefined;
@@ -62,7 +92,7 @@ class ThreadPool {
 
   constructor(private readonly rt: WasmRuntime, count: number) {
     this.ctrl = new Int32Array(rt.memory.buffer, rt.ctrlOffset, CTRL_WORDS);
-    for (let slot = 1; slot <= count; slot++) Atomics.store(this.ctrl, JOB_BASE + slot * JOB_WORDS + J_READY, 0);
+    for (let slot = 1; slot <= count; slot++) Atomics.store(this.ctrl, READY_BASE + slot, 0);
     const started: Array<Promise<void>> = [];
     for (let slot = 1; slot <= count; slot++) {
       const worker = new Worker(WORKER_SOURCE, {
@@ -86,28 +116,28 @@ class ThreadPool {
   readySlots(): number[] {
     const slots: number[] = [];
     for (let slot = 1; slot <= this.workers.length; slot++) {
-      if (Atomics.load(this.ctrl, JOB_BASE + slot * JOB_WORDS + J_READY) === 1) slots.push(slot);
+      if (Atomics.load(this.ctrl, READY_BASE + slot) === 1) slots.push(slot);
     }
     return slots;
   }
 
-  /** Runs gemmRange over column chunks: chunk 0 on the caller, the others on ready workers. */
-  gemm(args: number[], chunks: Array<[number, number]>, slots: number[]): void {
+  /**
+   * Runs gemmRange over the column chunks (boundaries `bounds`, chunk i is [bounds[i], bounds[i+1])), claimed by the
+   * caller and the `helpers` workers woken for it.
+   */
+  gemm(args: number[], bounds: number[], helpers: number): void {
     const ctrl = this.ctrl;
+    const chunks = bounds.length - 1;
+    if (chunks < 1 || chunks > MAX_CHUNKS) throw new Error(`wasm gemm: ${chunks} chunks (1 to ${MAX_CHUNKS})`);
     const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
-    for (let i = 1; i < chunks.length; i++) {
-      const job = JOB_BASE + slots[i - 1] * JOB_WORDS;
-      for (let j = 0; j < 11; j++) ctrl[job + J_ARGS + j] = args[j];
-      ctrl[job + J_ARGS + 11] = chunks[i][0];
-      ctrl[job + J_ARGS + 12] = chunks[i][1];
-      Atomics.store(ctrl, job + J_SEQ, seq);
-    }
-    Atomics.store(ctrl, PENDING, chunks.length - 1);
+    for (let j = 0; j < 11; j++) ctrl[ARGS + j] = args[j];
+    ctrl[COUNT] = chunks;
+    for (let i = 0; i <= chunks; i++) ctrl[BOUNDS + i] = bounds[i];
+    Atomics.store(ctrl, PENDING, chunks);
+    Atomics.store(ctrl, CLAIM, claimTag(seq));
     Atomics.store(ctrl, SEQ, seq);
-    Atomics.notify(ctrl, SEQ);
-    const [sa, sb, tmp] = this.rt.slot(0);
-    const a = args;
-    this.rt.exports.gemmRange(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], chunks[0][0], chunks[0][1], sa, sb, tmp);
+    Atomics.notify(ctrl, SEQ, helpers);
+    runChunks(ctrl, this.rt.exports, seq, this.rt.slot(0));
     // Spin a bounded while for the workers before sleeping: woken from Atomics.wait, the caller resumed 29 µs after
     // the last worker finished, a fifth of a batch-12 product's time. Over eight alternating pairs of runs the sgd12
     // step on the wasm path took 1164 µs on average with the spin against 1208 without (bench/README.md). Workers
@@ -118,7 +148,7 @@ class ThreadPool {
   }
 
   async terminate(): Promise<void> {
-    for (let slot = 1; slot <= this.workers.length; slot++) Atomics.store(this.ctrl, JOB_BASE + slot * JOB_WORDS + J_READY, 0);
+    for (let slot = 1; slot <= this.workers.length; slot++) Atomics.store(this.ctrl, READY_BASE + slot, 0);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
