@@ -30,7 +30,7 @@ const SHAPES: Array<[number, number, number]> = [
   // products split over two threads at a multiple of 16 columns with a partial last vector on either side
   [17, 17, 17], [18, 23, 29], [67, 129, 131], [200, 301, 97], [96, 64, 300],
 ];
-/** Products the mid kernels split over two threads (m and n >= 64, >= 2^20 multiply-adds), as [m, k, n]. */
+/** Products the mid kernels run on two threads (m and n >= 64, >= 2^20 multiply-adds), in column chunks the threads claim, as [m, k, n]. */
 const SPLIT_SHAPES: Array<[number, number, number]> = [[67, 129, 131], [200, 301, 97], [96, 64, 300], [256, 784, 256], [256, 256, 784]];
 type Gemm = NativeSgemm;
 
@@ -157,6 +157,30 @@ describe("native BLAS (optional)", () => {
         const differ = results[0].findIndex((v, i) => !Object.is(v, results[1][i]));
         expect(differ, `m=${m} k=${k} n=${n} transA=${tA} transB=${tB} accumulate=${acc}: first differing element`).toBe(-1);
       }
+    setNativeBlasThreads(2);
+  });
+
+  it("many two-thread products in a row match one thread: a chunk is never claimed under a stale job", () => {
+    const sgemm = nativeSgemm();
+    if (!built || !sgemm) return;
+    const fill = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed));
+    const jobs = Array.from({ length: 80 }, (_, i) => {
+      const [m, k, n] = i % 3 === 0 ? [96, 64, 300] : i % 3 === 1 ? [67, 129, 131] : [128, 96, 176];
+      return { m, k, n, tB: i % 2 === 1, a: fill(m * k, i), b: fill(k * n, i + 0.5) };
+    });
+    const run = (threads: number) => {
+      setNativeBlasThreads(threads);
+      return jobs.map((j) => {
+        const c = new Float32Array(j.m * j.n);
+        sgemm(false, j.tB, j.m, j.n, j.k, j.a, 0, j.b, 0, c, 0, false);
+        return c;
+      });
+    };
+    const two = run(2), one = run(1);
+    jobs.forEach((j, i) => {
+      const differ = one[i].findIndex((v, e) => !Object.is(v, two[i][e]));
+      expect(differ, `job ${i}: m=${j.m} k=${j.k} n=${j.n} transB=${j.tB}: first differing element`).toBe(-1);
+    });
     setNativeBlasThreads(2);
   });
 

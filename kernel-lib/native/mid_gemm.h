@@ -11,8 +11,8 @@
  *
  * Threads follow the BLAS thread count the caller set for this product (the TypeScript side picks 1 or 2 per shape,
  * backends/cpu/native.ts; more than 2, set with KERNEL_LIB_BLAS_THREADS, leaves the product to OpenBLAS's threads):
- * with 2, a helper thread takes the right part of the columns of C (and transposes its own
- * rows of B) while the calling thread does the left part. Every output is computed by the same sequence of
+ * with 2, the columns of C are cut into 4 chunks (edges at multiples of 16) that the calling thread and a helper
+ * thread claim one at a time (each transposing its own rows of B). Every output is computed by the same sequence of
  * operations whichever thread and column block it falls in, so results do not depend on the thread count. One
  * caller at a time uses the helper (a trylock); a second thread of the process that calls meanwhile gets OpenBLAS.
  * KERNEL_LIB_SMALL_GEMM=off and =avx2 turn these off with the small-side ones; the Accelerate build (macOS) leaves
@@ -93,12 +93,34 @@ static pthread_mutex_t mid_in_use = PTHREAD_MUTEX_INITIALIZER; /* held by the on
 static pthread_mutex_t mid_mutex = PTHREAD_MUTEX_INITIALIZER;   /* guards the posted job */
 static pthread_cond_t mid_posted_cond = PTHREAD_COND_INITIALIZER;
 static mid_job mid_posted_job;
-static int64_t mid_posted_j0, mid_posted_j1;
 static int mid_posted = 0;
-static atomic_int mid_helper_done;
 static int mid_helper_state = 0; /* 0 not started, 1 running, -1 could not be started */
 static float* mid_bt = NULL;
 static int64_t mid_bt_cap = 0;
+
+/* The column chunks of the current job: chunk i is [mid_bounds[i], mid_bounds[i+1]). Both threads claim chunks from
+ * mid_claim, (job number << 32) | next chunk, until none is left, so a helper that wakes late, or loses its core,
+ * leaves its share to the caller instead of holding the product up; the job number keeps a helper that still holds
+ * an old job from claiming a chunk of a newer one. mid_finished counts the chunks done. */
+#define MID_CHUNKS_PER_THREAD 2
+#define MID_MAX_CHUNKS 8
+static int64_t mid_bounds[MID_MAX_CHUNKS + 1];
+static int mid_chunk_count;
+static uint32_t mid_job_number;
+static _Atomic uint64_t mid_claim;
+static atomic_int mid_finished;
+
+/* Claims and runs chunks of job `number` until it has none left (or a newer job replaced it). */
+static void mid_run_chunks(const mid_job* job, uint32_t number, int count) {
+  for (;;) {
+    uint64_t v = atomic_load_explicit(&mid_claim, memory_order_acquire);
+    if ((uint32_t)(v >> 32) != number || (int)(uint32_t)v >= count) return;
+    if (!atomic_compare_exchange_weak_explicit(&mid_claim, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) continue;
+    const int i = (int)(uint32_t)v;
+    mid_columns(job, mid_bounds[i], mid_bounds[i + 1]);
+    atomic_fetch_add_explicit(&mid_finished, 1, memory_order_release);
+  }
+}
 
 static void* mid_helper_main(void* unused) {
   (void)unused;
@@ -107,10 +129,10 @@ static void* mid_helper_main(void* unused) {
     while (!mid_posted) pthread_cond_wait(&mid_posted_cond, &mid_mutex);
     mid_posted = 0;
     const mid_job job = mid_posted_job;
-    const int64_t j0 = mid_posted_j0, j1 = mid_posted_j1;
+    const uint32_t number = mid_job_number;
+    const int count = mid_chunk_count;
     pthread_mutex_unlock(&mid_mutex);
-    mid_columns(&job, j0, j1);
-    atomic_store_explicit(&mid_helper_done, 1, memory_order_release);
+    mid_run_chunks(&job, number, count);
   }
   return NULL;
 }
@@ -148,22 +170,27 @@ static int mid_gemm(int ta, int tb, int64_t m, int64_t n, int64_t k, const float
     mid_bt_cap = n * k;
   }
   const mid_job job = { ta, tb, acc, m, n, k, a, b, c, mid_bt };
-  /* The split is a multiple of 16 columns, so the two threads never write the same 64-byte line of Bt or C's rows
-   * (when n is a multiple of 16) and the left part's vectors are all full. */
-  const int64_t split = ((n / 2 + 8) / 16) * 16;
-  if (threads < 2 || split < 16 || split >= n || !mid_helper_ready()) {
+  /* Chunk edges are multiples of 16 columns, so two threads never write the same 64-byte line of Bt or C's rows
+   * (when n is a multiple of 16) and every chunk but the last has only full vectors. */
+  const int64_t blocks = n / 16;
+  int count = threads < 2 ? 1 : (int)(blocks < 2 * MID_CHUNKS_PER_THREAD ? blocks : 2 * MID_CHUNKS_PER_THREAD);
+  if (count < 2 || !mid_helper_ready()) {
     mid_columns(&job, 0, n);
   } else {
-    atomic_store_explicit(&mid_helper_done, 0, memory_order_relaxed);
     pthread_mutex_lock(&mid_mutex);
+    mid_bounds[0] = 0;
+    for (int i = 1; i < count; i++) mid_bounds[i] = (blocks * i / count) * 16;
+    mid_bounds[count] = n;
+    mid_chunk_count = count;
+    const uint32_t number = ++mid_job_number;
+    atomic_store_explicit(&mid_finished, 0, memory_order_relaxed);
+    atomic_store_explicit(&mid_claim, (uint64_t)number << 32, memory_order_release);
     mid_posted_job = job;
-    mid_posted_j0 = split;
-    mid_posted_j1 = n;
     mid_posted = 1;
     pthread_cond_signal(&mid_posted_cond);
     pthread_mutex_unlock(&mid_mutex);
-    mid_columns(&job, 0, split);
-    for (unsigned spins = 1; !atomic_load_explicit(&mid_helper_done, memory_order_acquire); spins++) {
+    mid_run_chunks(&job, number, count);
+    for (unsigned spins = 1; atomic_load_explicit(&mid_finished, memory_order_acquire) < count; spins++) {
       if (spins % 1024 == 0) sched_yield(); /* the helper is not running: let it */
       else _mm_pause();
     }
