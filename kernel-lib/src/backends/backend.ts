@@ -84,6 +84,17 @@ export interface Backend<S = Storage> {
    * run the products, so that they are read in place instead of copied in on every call.
    */
   allocLongLived?(dtype: DType, length: number): S;
+  /**
+   * Storage of `length` elements whose contents are unspecified, for an output the kernel then overwrites entirely (a
+   * product without accumulation). Optional; absent: alloc.
+   */
+  allocUninitialized?(dtype: DType, length: number): S;
+  /**
+   * Hands back storage that nothing references any more (a dropped gradient that never left the library, see
+   * dropGrad in tensor/autograd.ts), which the backend may give out again from alloc or allocUninitialized.
+   * Optional; absent: the storage is left to the garbage collector.
+   */
+  recycle?(s: S): void;
   /** Takes host data onto the device (the CPU backend keeps the array itself). */
   upload(data: TypedArray): S;
   /** Host copy of the storage; a GPU backend blocks here, so prefer `read`. */

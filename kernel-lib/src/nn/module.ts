@@ -1,4 +1,4 @@
-import { noGrad } from "../tensor/autograd";
+import { dropGrad, noGrad } from "../tensor/autograd";
 import { DTYPES, DType, isFloating } from "../tensor/dtype";
 import { formatShape } from "../tensor/shape";
 import { Device, Tensor } from "../tensor/tensor";
@@ -130,7 +130,7 @@ export class Module {
 
   /** Forgets all gradients (sets each parameter's grad to null, as PyTorch does by default). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) dropGrad(p);
   }
 
   /** Calls fn on every sub-module (children first) and then on this one, as PyTorch's apply; returns this. */

@@ -14,6 +14,12 @@ export function alloc(shape: Shape, dtype: DType, device: Device = "cpu"): Tenso
   return new Tensor(getBackend(device).alloc(dtype, numelOf(shape)), shape, dtype, device);
 }
 
+/** A tensor whose elements are unspecified, for an output the kernel overwrites entirely (Backend.allocUninitialized). */
+export function allocUninitialized(shape: Shape, dtype: DType, device: Device = "cpu"): Tensor {
+  const be = getBackend(device), n = numelOf(shape);
+  return new Tensor(be.allocUninitialized ? be.allocUninitialized(dtype, n) : be.alloc(dtype, n), shape, dtype, device);
+}
+
 /** A tensor that shares `t`'s storage with another shape (a view, as reshape/unsqueeze give). */
 export function viewOf(t: Tensor, shape: Shape): Tensor {
   const v = new Tensor(t._data, shape, t.dtype, t.device);

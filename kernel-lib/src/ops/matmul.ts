@@ -3,7 +3,7 @@ import { freshGrad, record } from "../tensor/autograd";
 import { isFloating, promoteTypes } from "../tensor/dtype";
 import { broadcastShapes, formatShape, numelOf, stridesOf } from "../tensor/shape";
 import { Tensor } from "../tensor/tensor-class";
-import { alloc, backendOf } from "./core";
+import { alloc, allocUninitialized, backendOf } from "./core";
 import { reshape, sumTo } from "./shape";
 
 function check(op: string, a: Tensor, b: Tensor): void {
@@ -39,7 +39,9 @@ export function matmulRaw(a: Tensor, b: Tensor, transA: boolean, transB: boolean
   const dtype = promoteTypes(a.dtype, b.dtype);
   const A = a.dtype === dtype ? a : a.to(dtype);
   const B = b.dtype === dtype ? b : b.to(dtype);
-  const out = alloc([...batch, m, n], dtype, a.device);
+  // without accumulation every output element is written (k = 0 included: the kernels then store zeros, but a
+  // zero-filled tensor costs nothing extra there)
+  const out = ka > 0 ? allocUninitialized([...batch, m, n], dtype, a.device) : alloc([...batch, m, n], dtype, a.device);
   const count = numelOf(batch);
   const aOffsets = batchOffsets(a.shape.slice(0, -2), batch, m * ka);
   const bOffsets = batchOffsets(b.shape.slice(0, -2), batch, ka * n);

@@ -1,4 +1,5 @@
 import type { Backend, Storage } from "../backends/backend";
+import { dropGrad } from "../tensor/autograd";
 import { holdStorage } from "../tensor/lifetime";
 import { getBackend } from "../backends/registry";
 import { formatShape } from "../tensor/shape";
@@ -80,8 +81,8 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (setToNone) p.grad = null;
-        else if (p.grad) p.grad.detach().zero_();
+        if (setToNone) dropGrad(p);
+        else if (p._gradValue) p._gradValue.detach().zero_();
       }
     }
   }
@@ -162,7 +163,7 @@ export abstract class Optimizer<H extends object = object, S extends ParamState 
 
   /** The backend, the storage to update and the gradient to read for `p`, or null when p has no gradient yet. */
   protected arrays(p: Tensor): { backend: Backend; param: Storage; grad: Storage } | null {
-    const g = p.grad;
+    const g = p._gradValue;
     if (g === null) return null;
     const backend = getBackend(p.device);
     if (g.device !== p.device) throw new Error(`${this.name}.step: a parameter on ${p.device} has its gradient on ${g.device}; they must be on one device`);

@@ -1,4 +1,5 @@
 import type { Tensor } from "./tensor-class";
+import { getBackend } from "../backends/registry";
 import { formatShape, sameShape } from "./shape";
 
 /**
@@ -111,8 +112,28 @@ export function freshGrad(t: Tensor): Tensor {
 
 /** Accumulates g into t.grad in place (allocating the first time, never aliasing g). */
 function accumulate(t: Tensor, g: Tensor): void {
-  if (t.grad === null) t.grad = g.to(t.dtype).clone();
-  else t.grad._addInPlaceRaw(g);
+  if (t._gradValue === null) setOwnGrad(t, g.to(t.dtype).clone());
+  else t._gradValue._addInPlaceRaw(g);
+}
+
+/** Gives t a gradient tensor that nothing else references (a fresh one, or a copy). */
+function setOwnGrad(t: Tensor, g: Tensor): void {
+  t._gradValue = g;
+  t._gradExposed = false;
+}
+
+/**
+ * Sets t's gradient to null (zeroGrad). When the gradient tensor was only ever handled inside the library (nobody
+ * read `t.grad` since backward created it; see Tensor._gradExposed), no other reference to it or its storage exists,
+ * so the storage goes back to the backend (Backend.recycle) for the next backward's gradient of the same size: a
+ * training loop then stops allocating, and page-faulting, its weight gradients every step.
+ */
+export function dropGrad(t: Tensor): void {
+  const g = t._gradValue;
+  const reusable = g !== null && !t._gradExposed && g._base === null && g.gradFn === null;
+  t._gradValue = null;
+  t._gradExposed = false;
+  if (reusable) getBackend(g.device).recycle?.(g._data);
 }
 
 export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGraph: boolean): void {
@@ -169,9 +190,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, retainGr
           const prev = grads.get(edge.node);
           grads.set(edge.node, prev ? prev.add(gi) : gi);
           if (edge.tensor._retainsGrad && edge.tensor.gradFn === edge.node) accumulate(edge.tensor, gi);
-        } else if (edge.tensor.grad === null && freshGrads.has(gi) && gi.dtype === edge.tensor.dtype && onlyOnce(inGrads, gi)) {
+        } else if (edge.tensor._gradValue === null && freshGrads.has(gi) && gi.dtype === edge.tensor.dtype && onlyOnce(inGrads, gi)) {
           freshGrads.delete(gi);
-          edge.tensor.grad = gi;
+          setOwnGrad(edge.tensor, gi);
         } else {
           accumulate(edge.tensor, gi);
         }

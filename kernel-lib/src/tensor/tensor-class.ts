@@ -192,8 +192,22 @@ export class Tensor {
   _requiresGrad = false;
   /** @internal */
   _retainsGrad = false;
+  /** @internal the gradient `grad` returns; library code reads it here, so that reading it exposes nothing */
+  _gradValue: Tensor | null = null;
+  /**
+   * @internal true once the gradient tensor may be held outside the library (`grad` was read, or assigned from
+   * outside); while false, a dropped gradient's storage can be reused (dropGrad in ./autograd.ts).
+   */
+  _gradExposed = false;
   /** Accumulated gradient (leaves, or tensors that called retainGrad()); null until a backward reaches it. */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    if (this._gradValue !== null) this._gradExposed = true;
+    return this._gradValue;
+  }
+  set grad(g: Tensor | null) {
+    this._gradValue = g;
+    this._gradExposed = g !== null;
+  }
   /** The node that created this tensor, or null for a leaf. */
   gradFn: Node | null = null;
 

@@ -9,6 +9,7 @@ import { wasmReluBackwardF32, wasmReluF32, wasmSumRowsF32 } from "./wasm/element
 import { wasmSoftmaxCrossEntropyF32 } from "./wasm/training";
 import { getRuntime } from "./wasm/runtime";
 import { adamStep, sgdStep } from "./optim";
+import { allocUninitialized, allocZeroed, recycleArray } from "./pool";
 import { nativeReluBackwardF32, nativeReluF32, nativeSgemm } from "./native";
 
 /**
@@ -52,8 +53,10 @@ function allocLongLived(dtype: DType, length: number): TypedArray {
  */
 export const cpuHostBackend: Backend<TypedArray> = {
   device: "cpu",
-  alloc: (dtype: DType, length: number) => allocate(dtype, length),
+  alloc: allocZeroed,
   allocLongLived,
+  allocUninitialized,
+  recycle: recycleArray,
   upload: (data: TypedArray) => data,
   readSync: (s: TypedArray) => s,
   read: (s: TypedArray) => Promise.resolve(s),
